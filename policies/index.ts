@@ -1,0 +1,15 @@
+export type {
+  ConditionValue,
+  PolicyCondition,
+  PolicyDocument,
+  PolicyPrincipal,
+  PolicyStatement,
+  PolicyVersion,
+} from "./policy-document";
+export { serializePolicy } from "./policy-document";
+export { backupKeyPolicy } from "./backup-key-policy";
+export type { BackupKeyPolicyArgs } from "./backup-key-policy";
+export { backupVaultAccessPolicy } from "./backup-vault-policy";
+export type { BackupVaultAccessPolicyArgs } from "./backup-vault-policy";
+export { backupServiceManagedPolicyArns, backupServiceTrustPolicy } from "./backup-service-role";
+export type { BackupServiceTrustPolicyArgs } from "./backup-service-role";

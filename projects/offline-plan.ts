@@ -1,0 +1,240 @@
+/**
+ * The offline plan: evaluates the real program under Pulumi's mock runtime (no CLI, no plugins, no credentials)
+ * and records every resource it registers, with its resolved inputs, parent, protect flag, account and region.
+ * It is the `npm run plan` feature and the backbone of the tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { EnvironmentModel } from "../config/model";
+import { deployPlatform } from "./platform";
+
+/** One registered resource as the engine would receive it. */
+export interface PlannedResource {
+    /** Pulumi type token, e.g. `aws:backup/vault:Vault`. */
+    type: string;
+    /** Logical name. */
+    name: string;
+    urn: string;
+    /** Account the resource is deployed into; for a component, the one account of all its resources, if single. */
+    account: string | null;
+    /** Region the resource is deployed into; for a component, the one region of all its resources, if single. */
+    region: string | null;
+    /** URN of the parent resource. */
+    parent: string | null;
+    protect: boolean;
+    retainOnDelete: boolean;
+    /** Whether it is a custom (cloud) resource rather than a component. */
+    custom: boolean;
+    /** Resolved plain inputs. */
+    inputs: Record<string, unknown>;
+}
+
+export interface PlanResult {
+    resources: PlannedResource[];
+    /** The program's stack outputs, resolved. */
+    outputs: Record<string, unknown>;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
+
+interface Recorded {
+    type: string;
+    name: string;
+    urn: string;
+    parent: string;
+    providerRef: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    custom: boolean;
+    inputs: Record<string, unknown>;
+}
+
+/** Computed attributes the cloud would return, so outputs like ARNs resolve to realistic values under mocks. */
+function computedState(type: string, name: string, inputs: Record<string, any>, account: string, region: string, partition: string) {
+    const id = `${name}-id`;
+    const arnBase = (service: string) => `arn:${partition}:${service}:${region}:${account}`;
+    switch (type) {
+        case "aws:kms/key:Key":
+            return { id, state: { ...inputs, keyId: id, arn: `${arnBase("kms")}:key/${id}` } };
+        case "aws:kms/alias:Alias":
+            return { id: inputs.name, state: { ...inputs, arn: `${arnBase("kms")}:${inputs.name}` } };
+        case "aws:backup/vault:Vault":
+            return { id: inputs.name, state: { ...inputs, arn: `${arnBase("backup")}:backup-vault:${inputs.name}` } };
+        case "aws:backup/plan:Plan":
+            return { id, state: { ...inputs, arn: `${arnBase("backup")}:backup-plan:${id}`, version: "1" } };
+        case "aws:iam/role:Role":
+            return { id: inputs.name, state: { ...inputs, arn: `arn:${partition}:iam::${account}:role/${inputs.name}` } };
+        default:
+            return { id, state: { ...inputs } };
+    }
+}
+
+/**
+ * A mock monitor that records each registration request before handing it to Pulumi's own MockMonitor, which
+ * does the protocol work. It sees what `setMocks` hides: parent, protect and the provider reference.
+ */
+class RecordingMonitor {
+    readonly recorded: Recorded[] = [];
+    readonly providers = new Map<string, { account: string | null; region: string | null; partition: string }>();
+    private readonly inner: MockMonitor;
+
+    constructor(private readonly partition: string) {
+        this.inner = new MockMonitor({
+            newResource: async (args: pulumi.runtime.MockResourceArgs) => {
+                const provider = args.provider ? this.providers.get(args.provider.split("::").slice(0, -1).join("::")) : undefined;
+                const region = (args.inputs.region as string | undefined) ?? provider?.region ?? "";
+                return computedState(args.type, args.name, args.inputs, provider?.account ?? "", region, provider?.partition ?? this.partition);
+            },
+            call: async (args: pulumi.runtime.MockCallArgs) => {
+                // The program must not look anything up in AWS: that would need credentials at plan time.
+                throw new Error(`the program invoked ${args.token}; the offline plan allows no data source calls`);
+            },
+        });
+    }
+
+    registerResource(req: any, callback: (err: any, resp?: any) => void): void {
+        const name: string = req.getName();
+        const type: string = req.getType();
+        const raw = pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
+        // Providers receive non-string config as JSON text; decode it so the plan shows lists and maps.
+        const inputs = type.startsWith(PROVIDER_TYPE_PREFIX) ? decodeProviderInputs(raw) : raw;
+        const record: Recorded = {
+            type,
+            name,
+            urn: "",
+            parent: req.getParent(),
+            providerRef: req.getProvider(),
+            protect: req.getProtect() ?? false,
+            retainOnDelete: req.getRetainondelete() ?? false,
+            custom: req.getCustom(),
+            inputs,
+        };
+        if (type.startsWith(PROVIDER_TYPE_PREFIX)) {
+            const allowed = inputs.allowedAccountIds;
+            const region = typeof inputs.region === "string" ? inputs.region : null;
+            const account = Array.isArray(allowed) && allowed.length === 1 ? String(allowed[0]) : null;
+            record.urn = this.urnOf(record);
+            this.providers.set(record.urn, { account, region, partition: this.partition });
+        }
+        this.inner.registerResource(req, (err: any, resp?: any) => {
+            if (!err && resp) record.urn = resp.getUrn();
+            this.recorded.push(record);
+            callback(err, resp);
+        });
+    }
+
+    private urnOf(record: Recorded): string {
+        let type = record.type;
+        if (record.parent) {
+            const parentType = record.parent.split("::")[2].split("$").pop();
+            type = `${parentType}$${type}`;
+        }
+        return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${record.name}`;
+    }
+
+    registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
+        this.inner.registerResourceOutputs(req, callback);
+    }
+    readResource(req: any, callback: (err: any, resp?: any) => void): void {
+        this.inner.readResource(req, callback);
+    }
+    invoke(req: any, callback: (err: any, resp?: any) => void): void {
+        this.inner.invoke(req, callback);
+    }
+    supportsFeature(req: any, callback: (err: any, resp?: any) => void): void {
+        this.inner.supportsFeature(req, callback);
+    }
+    registerPackage(req: any, callback: (err: any, resp?: any) => void): void {
+        this.inner.registerPackage(req, callback);
+    }
+}
+
+function decodeProviderInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(inputs).map(([key, value]) => {
+            if (typeof value === "string" && /^[[{]/.test(value)) {
+                try {
+                    return [key, JSON.parse(value)];
+                } catch {
+                    return [key, value];
+                }
+            }
+            return [key, value];
+        }),
+    );
+}
+
+/** Settings internals used to wait for registrations in flight; present in every @pulumi/pulumi 3.x. */
+const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+/** The project name from Pulumi.yaml, so URNs match what `pulumi up` produces. */
+export const PROJECT_NAME = "backup-platform";
+
+function resolveLocations(recorded: Recorded[], providers: RecordingMonitor["providers"]): PlannedResource[] {
+    const planned = recorded.map((record): PlannedResource => {
+        const providerUrn = record.providerRef ? record.providerRef.split("::").slice(0, -1).join("::") : "";
+        const provider = providers.get(providerUrn);
+        let account: string | null = null;
+        let region: string | null = null;
+        if (record.type.startsWith(PROVIDER_TYPE_PREFIX)) {
+            account = providers.get(record.urn)?.account ?? null;
+        } else if (record.custom) {
+            account = provider?.account ?? null;
+            // IAM is global: its resources have no region even though their provider has one.
+            region = record.type.startsWith("aws:iam/") ? null : ((record.inputs.region as string | undefined) ?? provider?.region ?? null);
+        }
+        return {
+            type: record.type,
+            name: record.name,
+            urn: record.urn,
+            account,
+            region,
+            parent: record.parent || null,
+            protect: record.protect,
+            retainOnDelete: record.retainOnDelete,
+            custom: record.custom,
+            inputs: record.inputs,
+        };
+    });
+    // A component is "in" an account or region when every cloud resource under it is.
+    const children = new Map<string, PlannedResource[]>();
+    for (const resource of planned) {
+        if (resource.parent) children.set(resource.parent, [...(children.get(resource.parent) ?? []), resource]);
+    }
+    const descendants = (urn: string): PlannedResource[] =>
+        (children.get(urn) ?? []).flatMap((child) => (child.custom ? [child] : descendants(child.urn)));
+    for (const resource of planned) {
+        if (resource.custom || resource.type === STACK_TYPE) continue;
+        const below = descendants(resource.urn);
+        const accounts = new Set(below.map((child) => child.account));
+        const regions = new Set(below.map((child) => child.region));
+        resource.account = accounts.size === 1 ? [...accounts][0] : null;
+        resource.region = regions.size === 1 ? [...regions][0] : null;
+    }
+    return planned;
+}
+
+/** Serializes plan runs: the Pulumi runtime is process-global. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `deployPlatform(model)` under the mock runtime and returns the recorded resource graph. */
+export function planEnvironment(model: EnvironmentModel, program: (model: EnvironmentModel) => unknown = deployPlatform): Promise<PlanResult> {
+    const run = queue.then(async () => {
+        const monitor = new RecordingMonitor(model.partition);
+        pulumi.runtime.setMockOptions(monitor, PROJECT_NAME, model.stack, false);
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => program(model));
+        await settings.waitForRPCs();
+        const resources = resolveLocations(monitor.recorded, monitor.providers);
+        return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+    });
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+/** Logical names the engine would reject as duplicates (same type and name), which the mock runtime lets through. */
+export function duplicateUrns(resources: PlannedResource[]): string[] {
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const resource of resources) (seen.has(resource.urn) ? repeated : seen).add(resource.urn);
+    return [...repeated];
+}
