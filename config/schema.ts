@@ -154,6 +154,14 @@ export const ruleSchema = z
     });
 
 const tagCondition = z.strictObject({ key: tagKey, value: tagValue });
+/** StringLike/StringNotLike values may use "*" anywhere as a wildcard. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ConditionParameter.html */
+const tagLikeCondition = z.strictObject({
+    key: tagKey,
+    value: z
+        .string({ error: "tag value must be a string" })
+        .max(rules.TAG_VALUE_MAX, { error: `tag value must be at most ${rules.TAG_VALUE_MAX} characters` })
+        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@*]*$/u, { error: "pattern may only contain letters, digits, spaces, _.:/=+-@ and the * wildcard" }),
+});
 
 /** Resource patterns a selection may name: "*" or an ARN, with "*" wildcards allowed. */
 const resourcePattern = z.string().refine((value) => value === "*" || /^arn:[a-z-]+:[a-z0-9-]+:[^\s]*$/.test(value), {
@@ -172,9 +180,9 @@ export const selectionSchema = z
         conditions: z
             .strictObject({
                 stringEquals: z.array(tagCondition).optional(),
-                stringLike: z.array(tagCondition).optional(),
+                stringLike: z.array(tagLikeCondition).optional(),
                 stringNotEquals: z.array(tagCondition).optional(),
-                stringNotLike: z.array(tagCondition).optional(),
+                stringNotLike: z.array(tagLikeCondition).optional(),
             })
             .optional(),
     })

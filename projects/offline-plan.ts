@@ -117,9 +117,10 @@ class RecordingMonitor {
             record.urn = this.urnOf(record);
             this.providers.set(record.urn, { account, region, partition: this.partition });
         }
+        // Recorded in request order, so the plan lists resources in the order the program declares them.
+        this.recorded.push(record);
         this.inner.registerResource(req, (err: any, resp?: any) => {
             if (!err && resp) record.urn = resp.getUrn();
-            this.recorded.push(record);
             callback(err, resp);
         });
     }
