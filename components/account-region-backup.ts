@@ -34,7 +34,7 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
         super("backup-platform:stamp:AccountRegionBackup", name, {}, opts);
         const { stamp } = args;
         const key = new BackupKey(
-            `${name}-backup`,
+            `${name}-kms`,
             {
                 region: stamp.region,
                 accountId: args.accountId,
@@ -50,7 +50,7 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
             stamp.vaults.map((vault) => [
                 vault.key,
                 new BackupVault(
-                    `${name}-${vault.key}`,
+                    `${name}-vault-${vault.key}`,
                     {
                         region: stamp.region,
                         vaultName: vault.name,
@@ -70,7 +70,7 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
             const target = vaultByName.get(plan.vaultName);
             if (!target) throw new Error(`AccountRegionBackup ${name}: plan ${plan.name} targets vault ${plan.vaultName}, which this stamp does not create`);
             const backupPlan = new BackupPlan(
-                `${name}-${plan.tier}`,
+                `${name}-tier-${plan.tier}`,
                 { region: stamp.region, plan, targetVaultName: target.vaultName, backupRoleArn: args.backupRoleArn, tags: args.tags },
                 { parent: this },
             );

@@ -86,7 +86,7 @@ function parseWith<T>(collector: FindingCollector, schema: z.ZodType<T>, value: 
 /** Parses a map section entry by entry; returns the entries that parsed and every key present. */
 function parseMapSection<T>(collector: FindingCollector, section: string, raw: unknown, entrySchema: z.ZodType<T>) {
     const parsed = new Map<string, T>();
-    const present = new Set<string>();
+    const present = new Map<string, unknown>();
     if (raw === undefined) {
         collector.error(section, "is required");
         return { parsed, present };
@@ -96,7 +96,7 @@ function parseMapSection<T>(collector: FindingCollector, section: string, raw: u
         return { parsed, present };
     }
     for (const [key, value] of Object.entries(raw)) {
-        present.add(key);
+        present.set(key, value);
         const entry = parseWith(collector, entrySchema, value, [section, key]);
         if (entry !== undefined) parsed.set(key, entry);
     }
@@ -157,7 +157,7 @@ export function validateEnvironment(input: EnvironmentInput): ValidationResult {
     checkRegions(collector, resolvedAccounts, central);
     checkTierReferences(collector, resolvedAccounts, tiers, vaults);
     checkRetentionAgainstLocks(collector, tiers.parsed, vaults.parsed);
-    if (namePrefix !== undefined) checkPhysicalNames(collector, namePrefix, tiers.present, vaults.present);
+    if (namePrefix !== undefined) checkPhysicalNames(collector, namePrefix, [...tiers.present.keys()], [...vaults.present.keys()]);
     const tags = userTags === undefined ? undefined : withPlatformTags(collector, userTags, input.stack);
     const scope = scopeText === undefined ? undefined : resolveScope(collector, scopeText, accounts.map((entry) => entry.value.id));
 
@@ -212,14 +212,14 @@ interface ResolvedAccount {
 function resolveAccounts(
     collector: FindingCollector,
     accounts: Array<{ index: number; value: AccountConfig }>,
-    ous: { parsed: Map<string, OrganizationalUnitConfig>; present: Set<string> },
+    ous: { parsed: Map<string, OrganizationalUnitConfig>; present: Map<string, unknown> },
 ): ResolvedAccount[] {
     const resolved: ResolvedAccount[] = [];
     for (const { index, value: account } of accounts) {
         const path = formatPath(["accounts", index]);
         const ou = ous.parsed.get(account.ou);
         if (!ous.present.has(account.ou)) {
-            const known = [...ous.present].join(", ") || "none defined";
+            const known = [...ous.present.keys()].join(", ") || "none defined";
             collector.error(`${path}.ou`, `unknown organizational unit ${JSON.stringify(account.ou)} (organizationalUnits has: ${known})`);
             continue;
         }
@@ -298,8 +298,8 @@ function checkRegions(collector: FindingCollector, accounts: ResolvedAccount[], 
 function checkTierReferences(
     collector: FindingCollector,
     accounts: ResolvedAccount[],
-    tiers: { parsed: Map<string, TierConfig>; present: Set<string> },
-    vaults: { parsed: Map<string, VaultConfig>; present: Set<string> },
+    tiers: { parsed: Map<string, TierConfig>; present: Map<string, unknown> },
+    vaults: { parsed: Map<string, VaultConfig>; present: Map<string, unknown> },
 ): void {
     const used = new Set<string>();
     const reportedPaths = new Set<string>();
@@ -309,23 +309,26 @@ function checkTierReferences(
         reportedPaths.add(account.tiersPath);
         for (const tier of account.tiers) {
             if (!tiers.present.has(tier)) {
-                collector.error(account.tiersPath, `unknown tier ${JSON.stringify(tier)} (tiers has: ${[...tiers.present].join(", ") || "none defined"})`);
+                collector.error(account.tiersPath, `unknown tier ${JSON.stringify(tier)} (tiers has: ${[...tiers.present.keys()].join(", ") || "none defined"})`);
             }
         }
         for (const tier of duplicates(account.tiers)) collector.error(account.tiersPath, `tier ${tier} is listed more than once`);
     }
+    // Checked on the raw tiers too, so a tier with another mistake still gets its vault reference checked.
     const usedVaults = new Set<string>();
-    for (const [name, tier] of tiers.parsed) {
-        usedVaults.add(tier.vault);
-        if (!vaults.present.has(tier.vault)) {
-            collector.error(`tiers.${name}.vault`, `unknown vault ${JSON.stringify(tier.vault)} (vaults has: ${[...vaults.present].join(", ") || "none defined"})`);
+    for (const [name, raw] of tiers.present) {
+        const vault = (raw as { vault?: unknown } | null)?.vault;
+        if (typeof vault !== "string") continue;
+        usedVaults.add(vault);
+        if (!vaults.present.has(vault)) {
+            collector.error(`tiers.${name}.vault`, `unknown vault ${JSON.stringify(vault)} (vaults has: ${[...vaults.present.keys()].join(", ") || "none defined"})`);
         }
     }
-    for (const name of tiers.present) {
+    for (const name of tiers.present.keys()) {
         if (!used.has(name)) collector.warning(`tiers.${name}`, "no account uses this tier");
     }
-    for (const name of vaults.present) {
-        if (!usedVaults.has(name) && tiers.parsed.size === tiers.present.size) collector.warning(`vaults.${name}`, "no tier backs up to this vault");
+    for (const name of vaults.present.keys()) {
+        if (!usedVaults.has(name)) collector.warning(`vaults.${name}`, "no tier backs up to this vault");
     }
 }
 
@@ -356,7 +359,7 @@ function checkRetentionAgainstLocks(collector: FindingCollector, tiers: Map<stri
 }
 
 /** Names built from the prefix and config keys must still fit AWS's patterns once joined. */
-function checkPhysicalNames(collector: FindingCollector, namePrefix: string, tierNames: Set<string>, vaultKeys: Set<string>): void {
+function checkPhysicalNames(collector: FindingCollector, namePrefix: string, tierNames: string[], vaultKeys: string[]): void {
     for (const key of vaultKeys) {
         const name = physicalNames.vault(namePrefix, key);
         if (!rules.VAULT_NAME.test(name)) {

@@ -1,0 +1,89 @@
+/** Shared test helpers: load a stack config, plan it under the mock runtime once, and query the recorded graph. */
+import * as path from "path";
+import { loadEnvironmentFromFile, projectValues, readStackFile } from "../../config/load";
+import { EnvironmentModel } from "../../config/model";
+import { validateEnvironment, ValidationResult } from "../../config/validate";
+import { PlannedResource, planEnvironment, PlanResult } from "../../projects/offline-plan";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+/** Validates a committed stack config; throws with every finding if it has errors. */
+export function loadStack(stack: string, scope?: string): EnvironmentModel {
+    const result = loadEnvironmentFromFile(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), stack, scope);
+    if (!result.model) {
+        throw new Error(`Pulumi.${stack}.yaml is invalid:\n${result.findings.map((f) => `${f.path}: ${f.message}`).join("\n")}`);
+    }
+    return result.model;
+}
+
+/** The project values of a committed stack file, to mutate into invalid variants. */
+export function stackValues(stack: string): Record<string, any> {
+    const { stackFile } = readStackFile(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`));
+    if (!stackFile) throw new Error(`cannot read Pulumi.${stack}.yaml`);
+    return structuredClone(stackFile.values) as Record<string, any>;
+}
+
+export function validate(values: Record<string, unknown>, stack = "test"): ValidationResult {
+    return validateEnvironment({ stack, values });
+}
+
+export { projectValues };
+
+const planCache = new Map<string, Promise<PlanResult>>();
+
+/** Plans a committed stack (optionally with a scope) once per test run. */
+export function planStack(stack: string, scope?: string): Promise<PlanResult> {
+    const key = `${stack}/${scope ?? ""}`;
+    if (!planCache.has(key)) planCache.set(key, planEnvironment(loadStack(stack, scope)));
+    return planCache.get(key)!;
+}
+
+/** Queries over a recorded resource graph. */
+export class Graph {
+    constructor(readonly resources: PlannedResource[]) {}
+
+    ofType(type: string): PlannedResource[] {
+        return this.resources.filter((resource) => resource.type === type);
+    }
+
+    one(type: string, name: string): PlannedResource {
+        const found = this.resources.filter((resource) => resource.type === type && resource.name === name);
+        if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+        return found[0];
+    }
+
+    children(parent: PlannedResource): PlannedResource[] {
+        return this.resources.filter((resource) => resource.parent === parent.urn);
+    }
+
+    /** Nearest ancestor of the given type. */
+    ancestor(resource: PlannedResource, type: string): PlannedResource | undefined {
+        let current: PlannedResource | undefined = resource;
+        while (current) {
+            const parentUrn: string | null = current.parent;
+            current = this.resources.find((candidate) => candidate.urn === parentUrn);
+            if (current?.type === type) return current;
+        }
+        return undefined;
+    }
+
+    /** Cloud resources in one account and region. */
+    at(account: string, region: string | null): PlannedResource[] {
+        return this.resources.filter((resource) => resource.custom && resource.account === account && resource.region === region);
+    }
+}
+
+export const TYPES = {
+    provider: "pulumi:providers:aws",
+    key: "aws:kms/key:Key",
+    alias: "aws:kms/alias:Alias",
+    vault: "aws:backup/vault:Vault",
+    vaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
+    vaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    plan: "aws:backup/plan:Plan",
+    selection: "aws:backup/selection:Selection",
+    role: "aws:iam/role:Role",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    accountBackup: "backup-platform:stamp:AccountBackup",
+    accountRegionBackup: "backup-platform:stamp:AccountRegionBackup",
+} as const;
