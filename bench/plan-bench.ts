@@ -60,11 +60,13 @@ function findGc(): { gc?: () => void; source: string } {
 const MB = 1024 * 1024;
 const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
 
-interface MemoryCheckpoint {
+interface Checkpoint {
     /** Accounts planned so far in the phase. */
     accounts: number;
-    /** heapUsed right after a forced full GC, MB: what the process retains. */
-    heapUsedAfterGcMb: number;
+    /** Mean plan time of the accounts since the previous checkpoint, ms: drift here means per-run cost grows. */
+    windowMeanMs: number;
+    /** heapUsed right after a forced full GC, MB: what the process retains (absent without forced GC). */
+    heapUsedAfterGcMb?: number;
     rssMb: number;
 }
 
@@ -76,10 +78,11 @@ interface PhaseResult {
     msPerAccount: number;
     msPerAccountRegion: number;
     resourcesPerSecond: number;
-    perAccountMs: { min: number; median: number; p95: number; max: number; first10Mean: number; last10Mean: number };
+    perAccountMs: { min: number; median: number; p95: number; max: number };
     peakRssMb: number;
     peakHeapUsedMb: number;
-    checkpoints: MemoryCheckpoint[];
+    /** At the start and after each quarter of the accounts. */
+    checkpoints: Checkpoint[];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -113,12 +116,13 @@ async function runPhase(
     const accounts = model.accounts;
     const checkpointEvery = Math.max(1, Math.ceil(accounts.length / 4));
     const times: number[] = [];
-    const checkpoints: MemoryCheckpoint[] = [];
+    const checkpoints: Checkpoint[] = [];
     const checkpoint = (done: number) => {
-        if (!gc) return;
-        gc();
+        const since = checkpoints.length === 0 ? done : checkpoints[checkpoints.length - 1].accounts;
+        const windowMeanMs = round(mean(times.slice(since, done)));
+        gc?.();
         const memory = process.memoryUsage();
-        checkpoints.push({ accounts: done, heapUsedAfterGcMb: mb(memory.heapUsed), rssMb: mb(memory.rss) });
+        checkpoints.push({ accounts: done, windowMeanMs, ...(gc ? { heapUsedAfterGcMb: mb(memory.heapUsed) } : {}), rssMb: mb(memory.rss) });
     };
     checkpoint(0);
     let resources = 0;
@@ -152,8 +156,6 @@ async function runPhase(
             median: round(percentile(sorted, 50)),
             p95: round(percentile(sorted, 95)),
             max: round(sorted[sorted.length - 1]),
-            first10Mean: round(mean(times.slice(0, 10))),
-            last10Mean: round(mean(times.slice(-10))),
         },
         peakRssMb: mb(peakRss),
         peakHeapUsedMb: mb(peakHeap),
@@ -249,15 +251,15 @@ async function main(): Promise<void> {
         process.stdout.write(JSON.stringify(result) + "\n");
         return;
     }
+    const later = (phase: PhaseResult) => phase.checkpoints.slice(1);
+    const driftLine = (phase: PhaseResult) => later(phase).map((c) => `<=${c.accounts}: ${c.windowMeanMs}`).join("  ");
     const memoryLine = (phase: PhaseResult) =>
-        phase.checkpoints.length === 0
-            ? "n/a (no forced GC)"
-            : phase.checkpoints.map((c) => `${c.accounts}:${c.heapUsedAfterGcMb}`).join("  ") + " MB";
+        gc ? phase.checkpoints.map((c) => `${c.accounts}: ${c.heapUsedAfterGcMb}`).join("  ") + " MB" : "n/a (no forced GC)";
     const phaseLines = (phase: PhaseResult) => [
         `${phase.name.padEnd(8)}  ${phase.seconds.toFixed(2).padStart(8)} s   ${phase.msPerAccountRegion.toFixed(2).padStart(7)} ms/account-region   ` +
             `${String(phase.resourcesPerSecond).padStart(6)} resources/s   peak RSS ${phase.peakRssMb} MB   peak heapUsed ${phase.peakHeapUsedMb} MB`,
-        `          per account ms: min ${phase.perAccountMs.min}  median ${phase.perAccountMs.median}  p95 ${phase.perAccountMs.p95}  max ${phase.perAccountMs.max}` +
-            `  (first 10 mean ${phase.perAccountMs.first10Mean}, last 10 mean ${phase.perAccountMs.last10Mean})`,
+        `          per account ms: min ${phase.perAccountMs.min}  median ${phase.perAccountMs.median}  p95 ${phase.perAccountMs.p95}  max ${phase.perAccountMs.max}`,
+        `          mean ms per account, by quarter: ${driftLine(phase)}`,
         `          heapUsed after full GC, by accounts done: ${memoryLine(phase)}`,
     ];
     const lines = [

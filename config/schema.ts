@@ -47,6 +47,13 @@ export const tagMap = z.record(z.string(), tagValue).superRefine((tags, ctx) => 
     }
 });
 
+/**
+ * Cross-field rules run even when a sibling field has its own error, so every problem is reported at once; they
+ * then see the raw object, hence the type guards inside them.
+ */
+const evenWithOtherErrors = { when: () => true };
+const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+
 /** Checks that every key of a map is a valid name for what the key becomes. */
 function keysMatch(pattern: RegExp, what: string) {
     return (map: Record<string, unknown>, ctx: z.RefinementCtx) => {
@@ -114,36 +121,36 @@ export const ruleSchema = z
         recoveryPointTags: tagMap.optional(),
     })
     .superRefine((rule, ctx) => {
+        const startWindow = num(rule.startWindowMinutes);
+        const completionWindow = num(rule.completionWindowMinutes);
         // The completion window counts from the scheduled time, so it must leave a full hour after the start window.
-        const start = rule.startWindowMinutes ?? rules.MIN_START_WINDOW_MINUTES;
-        if (rule.completionWindowMinutes !== undefined && rule.completionWindowMinutes < start + rules.MIN_COMPLETION_AFTER_START_MINUTES) {
+        const start = startWindow ?? rules.MIN_START_WINDOW_MINUTES;
+        if (completionWindow !== undefined && completionWindow < start + rules.MIN_COMPLETION_AFTER_START_MINUTES) {
             ctx.addIssue({
                 code: "custom",
                 path: ["completionWindowMinutes"],
-                message: `completionWindowMinutes ${rule.completionWindowMinutes} must be at least ${rules.MIN_COMPLETION_AFTER_START_MINUTES} minutes more than the start window ${start} (AWS Backup BackupRuleInput)`,
+                message: `completionWindowMinutes ${completionWindow} must be at least ${rules.MIN_COMPLETION_AFTER_START_MINUTES} minutes more than the start window ${start} (AWS Backup BackupRuleInput)`,
             });
         }
-        const lifecycle = rule.lifecycle;
-        if (lifecycle?.coldStorageAfterDays !== undefined && lifecycle.deleteAfterDays !== undefined) {
-            const earliestDelete = lifecycle.coldStorageAfterDays + rules.MIN_DAYS_IN_COLD_STORAGE;
-            if (lifecycle.deleteAfterDays < earliestDelete) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["lifecycle"],
-                    message: `deleteAfterDays ${lifecycle.deleteAfterDays} must be at least ${rules.MIN_DAYS_IN_COLD_STORAGE} days after coldStorageAfterDays ${lifecycle.coldStorageAfterDays}, i.e. at least ${earliestDelete} (AWS Backup lifecycle rule)`,
-                });
-            }
+        const lifecycle = (rule.lifecycle ?? {}) as { coldStorageAfterDays?: unknown; deleteAfterDays?: unknown };
+        const cold = num(lifecycle.coldStorageAfterDays);
+        const deleteAfter = num(lifecycle.deleteAfterDays);
+        if (cold !== undefined && deleteAfter !== undefined && deleteAfter < cold + rules.MIN_DAYS_IN_COLD_STORAGE) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["lifecycle"],
+                message: `deleteAfterDays ${deleteAfter} must be at least ${rules.MIN_DAYS_IN_COLD_STORAGE} days after coldStorageAfterDays ${cold}, i.e. at least ${cold + rules.MIN_DAYS_IN_COLD_STORAGE} (AWS Backup lifecycle rule)`,
+            });
         }
-        if (rule.continuousBackup) {
-            const days = lifecycle?.deleteAfterDays;
-            if (days === undefined || days > rules.MAX_CONTINUOUS_RETENTION_DAYS) {
+        if (rule.continuousBackup === true) {
+            if (deleteAfter === undefined || deleteAfter > rules.MAX_CONTINUOUS_RETENTION_DAYS) {
                 ctx.addIssue({
                     code: "custom",
                     path: ["lifecycle", "deleteAfterDays"],
-                    message: `continuous backup needs deleteAfterDays between ${rules.MIN_CONTINUOUS_RETENTION_DAYS} and ${rules.MAX_CONTINUOUS_RETENTION_DAYS} (point-in-time restore retention)${days === undefined ? "" : `, got ${days}`}`,
+                    message: `continuous backup needs deleteAfterDays between ${rules.MIN_CONTINUOUS_RETENTION_DAYS} and ${rules.MAX_CONTINUOUS_RETENTION_DAYS} (point-in-time restore retention)${deleteAfter === undefined ? "" : `, got ${deleteAfter}`}`,
                 });
             }
-            if (lifecycle?.coldStorageAfterDays !== undefined) {
+            if (lifecycle.coldStorageAfterDays !== undefined) {
                 ctx.addIssue({
                     code: "custom",
                     path: ["lifecycle", "coldStorageAfterDays"],
@@ -151,7 +158,7 @@ export const ruleSchema = z
                 });
             }
         }
-    });
+    }, evenWithOtherErrors);
 
 const tagCondition = z.strictObject({ key: tagKey, value: tagValue });
 /** StringLike/StringNotLike values may use "*" anywhere as a wildcard. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ConditionParameter.html */
@@ -189,10 +196,11 @@ export const selectionSchema = z
     .superRefine((selection, ctx) => {
         // Without tags or resources AWS Backup tries to select every supported, opted-in resource.
         // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html
-        if ((selection.tags ?? []).length === 0 && (selection.resources ?? []).length === 0) {
+        const named = (list: unknown) => Array.isArray(list) && list.length > 0;
+        if (!named(selection.tags) && !named(selection.resources)) {
             ctx.addIssue({ code: "custom", message: "a selection must name tags or resources (otherwise AWS Backup selects every supported resource)" });
         }
-    });
+    }, evenWithOtherErrors);
 
 export const tierSchema = z.strictObject({
     /** What this tier protects, for people reading the plan. */
@@ -226,12 +234,10 @@ export const vaultLockSchema = z
             .optional(),
     })
     .superRefine((lock, ctx) => {
-        if (lock.maxRetentionDays !== undefined && lock.minRetentionDays > lock.maxRetentionDays) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["minRetentionDays"],
-                message: `minRetentionDays ${lock.minRetentionDays} must not exceed maxRetentionDays ${lock.maxRetentionDays}`,
-            });
+        const min = num(lock.minRetentionDays);
+        const max = num(lock.maxRetentionDays);
+        if (min !== undefined && max !== undefined && min > max) {
+            ctx.addIssue({ code: "custom", path: ["minRetentionDays"], message: `minRetentionDays ${min} must not exceed maxRetentionDays ${max}` });
         }
         // Vault Lock is in compliance mode exactly when ChangeableForDays is set; without it, governance mode.
         if (lock.mode === "compliance" && lock.changeableForDays === undefined) {
@@ -248,7 +254,7 @@ export const vaultLockSchema = z
                 message: "changeableForDays turns a lock into compliance mode; set mode: compliance or remove it",
             });
         }
-    });
+    }, evenWithOtherErrors);
 
 export const vaultSchema = z.strictObject({
     /** What this vault holds, for people reading the plan. */

@@ -98,7 +98,9 @@ describe("config validation", () => {
         values.accounts[0].id = "123";
         values.organization.rootId = "x";
         daily(values).startWindowMinutes = 10;
+        daily(values).completionWindowMinutes = 20;
         weekly(values).lifecycle.deleteAfterDays = 100;
+        weekly(values).timezone = "Mars/Olympus";
         values.tiers.weekly.vault = "missing";
         values.accounts[2].ou = "nowhere";
         const paths = errorsOf(validate(values).findings).map((finding) => finding.path);
@@ -106,7 +108,9 @@ describe("config validation", () => {
             "accounts[0].id",
             "organization.rootId",
             "tiers.daily.rules.nightly.startWindowMinutes",
+            "tiers.daily.rules.nightly.completionWindowMinutes",
             "tiers.weekly.rules.sunday.lifecycle",
+            "tiers.weekly.rules.sunday.timezone",
             "tiers.weekly.vault",
             "accounts[2].ou",
         ]) {
