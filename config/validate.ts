@@ -155,7 +155,7 @@ export function validateEnvironment(input: EnvironmentInput): ValidationResult {
     const resolvedAccounts = resolveAccounts(collector, accounts, ous);
     checkAccountIdentities(collector, accounts, organization, central);
     checkRegions(collector, resolvedAccounts, central);
-    checkTierReferences(collector, resolvedAccounts, tiers, vaults);
+    checkTierReferences(collector, resolvedAccounts, tiers, vaults, tierNamesMentioned(values));
     checkRetentionAgainstLocks(collector, tiers.parsed, vaults.parsed);
     if (namePrefix !== undefined) checkPhysicalNames(collector, namePrefix, [...tiers.present.keys()], [...vaults.present.keys()]);
     const tags = userTags === undefined ? undefined : withPlatformTags(collector, userTags, input.stack);
@@ -240,6 +240,16 @@ function resolveAccounts(
     return resolved;
 }
 
+/** Tier names that accounts or OUs mention, read from the raw config so invalid entries still count as users. */
+function tierNamesMentioned(values: Record<string, unknown>): Set<string> {
+    const lists: unknown[] = [];
+    if (Array.isArray(values.accounts)) lists.push(...values.accounts.map((account) => (account as { tiers?: unknown } | null)?.tiers));
+    if (values.organizationalUnits && typeof values.organizationalUnits === "object") {
+        lists.push(...Object.values(values.organizationalUnits).map((ou) => (ou as { tiers?: unknown } | null)?.tiers));
+    }
+    return new Set(lists.flatMap((list) => (Array.isArray(list) ? list.filter((name): name is string => typeof name === "string") : [])));
+}
+
 function checkAccountIdentities(
     collector: FindingCollector,
     accounts: Array<{ index: number; value: AccountConfig }>,
@@ -300,8 +310,9 @@ function checkTierReferences(
     accounts: ResolvedAccount[],
     tiers: { parsed: Map<string, TierConfig>; present: Map<string, unknown> },
     vaults: { parsed: Map<string, VaultConfig>; present: Map<string, unknown> },
+    mentioned: Set<string>,
 ): void {
-    const used = new Set<string>();
+    const used = new Set<string>(mentioned);
     const reportedPaths = new Set<string>();
     for (const account of accounts) {
         account.tiers.forEach((tier) => used.add(tier));
