@@ -138,7 +138,8 @@ async function runPhase(
         const done = index + 1;
         if (done % checkpointEvery === 0 || done === accounts.length) {
             checkpoint(done);
-            if (progress) process.stderr.write(`  ${name}: ${done}/${accounts.length} accounts, ${resources} resources, ${round(mean(times) / 1000, 3)} s/account\n`);
+            if (progress)
+                process.stderr.write(`  ${name}: ${done}/${accounts.length} accounts, ${resources} resources, ${round(mean(times) / 1000, 3)} s/account\n`);
         }
     }
     const totalMs = times.reduce((sum, value) => sum + value, 0);
@@ -252,7 +253,10 @@ async function main(): Promise<void> {
         return;
     }
     const later = (phase: PhaseResult) => phase.checkpoints.slice(1);
-    const driftLine = (phase: PhaseResult) => later(phase).map((c) => `<=${c.accounts}: ${c.windowMeanMs}`).join("  ");
+    const driftLine = (phase: PhaseResult) =>
+        later(phase)
+            .map((c) => `<=${c.accounts}: ${c.windowMeanMs}`)
+            .join("  ");
     const memoryLine = (phase: PhaseResult) =>
         gc ? phase.checkpoints.map((c) => `${c.accounts}: ${c.heapUsedAfterGcMb}`).join("  ") + " MB" : "n/a (no forced GC)";
     const phaseLines = (phase: PhaseResult) => [

@@ -45,16 +45,16 @@ function describe(resource: PlannedResource, all: PlannedResource[]): string | u
         case "aws:kms/alias:Alias":
             return `key alias ${inputs.name}`;
         case "aws:backup/vault:Vault": {
-            const lock = all.find(
-                (other) => other.type === "aws:backup/vaultLockConfiguration:VaultLockConfiguration" && other.parent === resource.parent,
-            );
+            const lock = all.find((other) => other.type === "aws:backup/vaultLockConfiguration:VaultLockConfiguration" && other.parent === resource.parent);
             const lockText = lock
                 ? `, ${(lock.inputs as any).changeableForDays ? "compliance" : "governance"} lock ${(lock.inputs as any).minRetentionDays}..${(lock.inputs as any).maxRetentionDays ?? "∞"} days`
                 : "";
             return `vault ${inputs.name} (access policy${lockText})${resource.protect ? " [protected]" : ""}`;
         }
         case "aws:backup/plan:Plan": {
-            const rules = (inputs.rules as any[]).map((rule) => `${rule.ruleName} ${rule.schedule}${rule.lifecycle?.deleteAfter ? ` keep ${rule.lifecycle.deleteAfter}d` : ""}`);
+            const rules = (inputs.rules as any[]).map(
+                (rule) => `${rule.ruleName} ${rule.schedule}${rule.lifecycle?.deleteAfter ? ` keep ${rule.lifecycle.deleteAfter}d` : ""}`,
+            );
             return `plan ${inputs.name}: ${rules.join("; ")}`;
         }
         case "aws:iam/role:Role":
@@ -74,8 +74,7 @@ function renderSummary(stack: string, scope: string, file: string, resources: Pl
     lines.push("Evaluated under Pulumi's mock runtime: no Pulumi CLI and no AWS credentials were used.", "");
     const custom = resources.filter((resource) => resource.custom && !resource.type.startsWith("pulumi:providers:"));
     const accounts = [...new Set(custom.map((resource) => resource.account ?? "unknown"))];
-    const stampOf = (account: string) =>
-        resources.find((resource) => resource.type === "backup-platform:stamp:AccountBackup" && resource.account === account);
+    const stampOf = (account: string) => resources.find((resource) => resource.type === "backup-platform:stamp:AccountBackup" && resource.account === account);
     for (const account of accounts) {
         const inAccount = custom.filter((resource) => (resource.account ?? "unknown") === account);
         lines.push(`${stampOf(account)?.name ?? "account"} (${account}): ${inAccount.length} resources`);
@@ -89,7 +88,15 @@ function renderSummary(stack: string, scope: string, file: string, resources: Pl
             }
             const attachments = here.filter((resource) => resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
             if (attachments.length > 0) {
-                lines.push(`    - ${attachments.length} AWS managed policies: ${attachments.map((a) => String((a.inputs as any).policyArn).split("/").pop()).join(", ")}`);
+                lines.push(
+                    `    - ${attachments.length} AWS managed policies: ${attachments
+                        .map((a) =>
+                            String((a.inputs as any).policyArn)
+                                .split("/")
+                                .pop(),
+                        )
+                        .join(", ")}`,
+                );
             }
         }
         lines.push("");
@@ -136,7 +143,15 @@ export async function runPlan(options: PlanOptions, projectDir: string): Promise
         const document: PlanDocument = {
             stack: options.stack,
             scope,
-            resources: plan.resources.map(({ type, name, account, region, parent, protect, inputs }) => ({ type, name, account, region, parent, protect, inputs })),
+            resources: plan.resources.map(({ type, name, account, region, parent, protect, inputs }) => ({
+                type,
+                name,
+                account,
+                region,
+                parent,
+                protect,
+                inputs,
+            })),
             findings,
         };
         return { exitCode, output: JSON.stringify(document, null, 2) };

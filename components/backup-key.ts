@@ -31,9 +31,11 @@ export class BackupKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: BackupKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("backup-platform:kms:BackupKey", name, {}, opts);
-        const policy = pulumi.output(args.backupRoleArn).apply((backupRoleArn) =>
-            serializePolicy(backupKeyPolicy({ partition: args.partition, accountId: args.accountId, region: args.region, backupRoleArn })),
-        );
+        const policy = pulumi
+            .output(args.backupRoleArn)
+            .apply((backupRoleArn) =>
+                serializePolicy(backupKeyPolicy({ partition: args.partition, accountId: args.accountId, region: args.region, backupRoleArn })),
+            );
         const key = new aws.kms.Key(
             `${name}-key`,
             {

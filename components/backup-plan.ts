@@ -64,12 +64,7 @@ function planRule(rule: RuleModel, targetVaultName: pulumi.Input<string>): aws.t
     };
 }
 
-function selectionArgs(
-    selection: SelectionModel,
-    region: string,
-    planId: pulumi.Input<string>,
-    iamRoleArn: pulumi.Input<string>,
-): aws.backup.SelectionArgs {
+function selectionArgs(selection: SelectionModel, region: string, planId: pulumi.Input<string>, iamRoleArn: pulumi.Input<string>): aws.backup.SelectionArgs {
     const { stringEquals, stringLike, stringNotEquals, stringNotLike } = selection.conditions;
     const hasConditions = [stringEquals, stringLike, stringNotEquals, stringNotLike].some((list) => list.length > 0);
     return {

@@ -41,7 +41,11 @@ export class BackupVault extends pulumi.ComponentResource {
             {
                 region: args.region,
                 backupVaultName: vault.name,
-                policy: vault.arn.apply((vaultArn) => serializePolicy(backupVaultAccessPolicy({ vaultArn, breakGlassRoleArn: args.breakGlassRoleArn, deploymentRoleArn: args.deploymentRoleArn }))),
+                policy: vault.arn.apply((vaultArn) =>
+                    serializePolicy(
+                        backupVaultAccessPolicy({ vaultArn, breakGlassRoleArn: args.breakGlassRoleArn, deploymentRoleArn: args.deploymentRoleArn }),
+                    ),
+                ),
             },
             { parent: this },
         );

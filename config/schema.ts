@@ -19,8 +19,7 @@ const iamRoleName = z
     .string()
     .regex(rules.IAM_ROLE_NAME, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)` });
 
-const positiveDays = (what: string) =>
-    z.int({ error: `${what} must be a whole number of days` }).min(1, { error: `${what} must be at least 1 day` });
+const positiveDays = (what: string) => z.int({ error: `${what} must be a whole number of days` }).min(1, { error: `${what} must be at least 1 day` });
 
 /** Tag keys and values as AWS tagging accepts them. */
 export const tagKey = z

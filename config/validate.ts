@@ -7,17 +7,7 @@
 import { z } from "zod";
 import * as rules from "./aws-rules";
 import { Finding, FindingCollector, formatPath } from "./findings";
-import {
-    AccountModel,
-    AccountRegionModel,
-    arns,
-    EnvironmentModel,
-    PlanModel,
-    physicalNames,
-    Scope,
-    SelectionModel,
-    VaultModel,
-} from "./model";
+import { AccountModel, AccountRegionModel, arns, EnvironmentModel, PlanModel, physicalNames, Scope, SelectionModel, VaultModel } from "./model";
 import {
     AccountConfig,
     centralAccountSchema,
@@ -159,7 +149,14 @@ export function validateEnvironment(input: EnvironmentInput): ValidationResult {
     checkRetentionAgainstLocks(collector, tiers.parsed, vaults.parsed);
     if (namePrefix !== undefined) checkPhysicalNames(collector, namePrefix, [...tiers.present.keys()], [...vaults.present.keys()]);
     const tags = userTags === undefined ? undefined : withPlatformTags(collector, userTags, input.stack);
-    const scope = scopeText === undefined ? undefined : resolveScope(collector, scopeText, accounts.map((entry) => entry.value.id));
+    const scope =
+        scopeText === undefined
+            ? undefined
+            : resolveScope(
+                  collector,
+                  scopeText,
+                  accounts.map((entry) => entry.value.id),
+              );
 
     const findings = collector.findings;
     if (
@@ -294,7 +291,10 @@ function checkRegions(collector: FindingCollector, accounts: ResolvedAccount[], 
         account.regions.forEach((region) => note(region, account.regionsPath));
         if (central) {
             for (const region of account.regions.filter((r) => !central.regions.includes(r))) {
-                collector.warning(account.regionsPath, `${region} has no central vault (centralAccount.regions); copies from ${account.config.alias} there will have no destination`);
+                collector.warning(
+                    account.regionsPath,
+                    `${region} has no central vault (centralAccount.regions); copies from ${account.config.alias} there will have no destination`,
+                );
             }
         }
     }
@@ -320,7 +320,10 @@ function checkTierReferences(
         reportedPaths.add(account.tiersPath);
         for (const tier of account.tiers) {
             if (!tiers.present.has(tier)) {
-                collector.error(account.tiersPath, `unknown tier ${JSON.stringify(tier)} (tiers has: ${[...tiers.present.keys()].join(", ") || "none defined"})`);
+                collector.error(
+                    account.tiersPath,
+                    `unknown tier ${JSON.stringify(tier)} (tiers has: ${[...tiers.present.keys()].join(", ") || "none defined"})`,
+                );
             }
         }
         for (const tier of duplicates(account.tiers)) collector.error(account.tiersPath, `tier ${tier} is listed more than once`);
@@ -332,7 +335,10 @@ function checkTierReferences(
         if (typeof vault !== "string") continue;
         usedVaults.add(vault);
         if (!vaults.present.has(vault)) {
-            collector.error(`tiers.${name}.vault`, `unknown vault ${JSON.stringify(vault)} (vaults has: ${[...vaults.present.keys()].join(", ") || "none defined"})`);
+            collector.error(
+                `tiers.${name}.vault`,
+                `unknown vault ${JSON.stringify(vault)} (vaults has: ${[...vaults.present.keys()].join(", ") || "none defined"})`,
+            );
         }
     }
     for (const name of tiers.present.keys()) {
@@ -374,13 +380,19 @@ function checkPhysicalNames(collector: FindingCollector, namePrefix: string, tie
     for (const key of vaultKeys) {
         const name = physicalNames.vault(namePrefix, key);
         if (!rules.VAULT_NAME.test(name)) {
-            collector.error(`vaults.${key}`, `vault name ${JSON.stringify(name)} (namePrefix-key) must be 2-50 letters, digits, hyphens or underscores (AWS Backup CreateBackupVault)`);
+            collector.error(
+                `vaults.${key}`,
+                `vault name ${JSON.stringify(name)} (namePrefix-key) must be 2-50 letters, digits, hyphens or underscores (AWS Backup CreateBackupVault)`,
+            );
         }
     }
     for (const tier of tierNames) {
         const plan = physicalNames.plan(namePrefix, tier);
         if (!rules.PLAN_NAME.test(plan)) {
-            collector.error(`tiers.${tier}`, `plan and selection name ${JSON.stringify(plan)} (namePrefix-tier) must be 1-50 letters, digits or -_. (AWS Backup plan and selection names)`);
+            collector.error(
+                `tiers.${tier}`,
+                `plan and selection name ${JSON.stringify(plan)} (namePrefix-tier) must be 1-50 letters, digits or -_. (AWS Backup plan and selection names)`,
+            );
         }
     }
     const central = physicalNames.centralVault(namePrefix);

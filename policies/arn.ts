@@ -7,11 +7,11 @@
  */
 
 export interface ParsedArn {
-  partition: string;
-  service: string;
-  region: string;
-  accountId: string;
-  resource: string;
+    partition: string;
+    service: string;
+    region: string;
+    accountId: string;
+    resource: string;
 }
 
 const PARTITION = /^aws(-[a-z]+)*$/;
@@ -19,54 +19,54 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
 
 export function assertPartition(partition: string): void {
-  if (!PARTITION.test(partition)) {
-    throw new Error(`Not an AWS partition: ${JSON.stringify(partition)} (expected e.g. "aws", "aws-cn", "aws-us-gov")`);
-  }
+    if (!PARTITION.test(partition)) {
+        throw new Error(`Not an AWS partition: ${JSON.stringify(partition)} (expected e.g. "aws", "aws-cn", "aws-us-gov")`);
+    }
 }
 
 export function assertAccountId(accountId: string): void {
-  if (!ACCOUNT_ID.test(accountId)) {
-    throw new Error(`Not a 12-digit AWS account ID: ${JSON.stringify(accountId)}`);
-  }
+    if (!ACCOUNT_ID.test(accountId)) {
+        throw new Error(`Not a 12-digit AWS account ID: ${JSON.stringify(accountId)}`);
+    }
 }
 
 /** China and GovCloud regions live only in their own partitions; a mix-up yields ARNs that never match. */
 export function assertRegionInPartition(region: string, partition: string): void {
-  assertPartition(partition);
-  if (!REGION.test(region)) {
-    throw new Error(`Not an AWS region code: ${JSON.stringify(region)}`);
-  }
-  const expected = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : undefined;
-  if (expected !== undefined && partition !== expected) {
-    throw new Error(`Region ${region} belongs to partition ${expected}, not ${partition}`);
-  }
-  if ((partition === "aws-cn" || partition === "aws-us-gov") && expected !== partition) {
-    throw new Error(`Region ${region} is not in partition ${partition}`);
-  }
+    assertPartition(partition);
+    if (!REGION.test(region)) {
+        throw new Error(`Not an AWS region code: ${JSON.stringify(region)}`);
+    }
+    const expected = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : undefined;
+    if (expected !== undefined && partition !== expected) {
+        throw new Error(`Region ${region} belongs to partition ${expected}, not ${partition}`);
+    }
+    if ((partition === "aws-cn" || partition === "aws-us-gov") && expected !== partition) {
+        throw new Error(`Region ${region} is not in partition ${partition}`);
+    }
 }
 
 export function parseArn(arn: string): ParsedArn {
-  const parts = arn.split(":");
-  if (parts.length < 6 || parts[0] !== "arn") {
-    throw new Error(`Not an ARN: ${JSON.stringify(arn)}`);
-  }
-  const [, partition, service, region, accountId] = parts;
-  return { partition, service, region, accountId, resource: parts.slice(5).join(":") };
+    const parts = arn.split(":");
+    if (parts.length < 6 || parts[0] !== "arn") {
+        throw new Error(`Not an ARN: ${JSON.stringify(arn)}`);
+    }
+    const [, partition, service, region, accountId] = parts;
+    return { partition, service, region, accountId, resource: parts.slice(5).join(":") };
 }
 
 /** An IAM role ARN (`arn:<partition>:iam::<account>:role/<path/>name`), optionally pinned to a partition and account. */
 export function assertRoleArn(arn: string, label: string, expect: { partition?: string; accountId?: string } = {}): ParsedArn {
-  const parsed = parseArn(arn);
-  assertPartition(parsed.partition);
-  assertAccountId(parsed.accountId);
-  if (parsed.service !== "iam" || parsed.region !== "" || !/^role\/.+/.test(parsed.resource)) {
-    throw new Error(`${label} is not an IAM role ARN: ${arn}`);
-  }
-  if (expect.partition !== undefined && parsed.partition !== expect.partition) {
-    throw new Error(`${label} is in partition ${parsed.partition}, expected ${expect.partition}: ${arn}`);
-  }
-  if (expect.accountId !== undefined && parsed.accountId !== expect.accountId) {
-    throw new Error(`${label} is in account ${parsed.accountId}, expected ${expect.accountId}: ${arn}`);
-  }
-  return parsed;
+    const parsed = parseArn(arn);
+    assertPartition(parsed.partition);
+    assertAccountId(parsed.accountId);
+    if (parsed.service !== "iam" || parsed.region !== "" || !/^role\/.+/.test(parsed.resource)) {
+        throw new Error(`${label} is not an IAM role ARN: ${arn}`);
+    }
+    if (expect.partition !== undefined && parsed.partition !== expect.partition) {
+        throw new Error(`${label} is in partition ${parsed.partition}, expected ${expect.partition}: ${arn}`);
+    }
+    if (expect.accountId !== undefined && parsed.accountId !== expect.accountId) {
+        throw new Error(`${label} is in account ${parsed.accountId}, expected ${expect.accountId}: ${arn}`);
+    }
+    return parsed;
 }

@@ -2,14 +2,14 @@ import { assertAccountId, assertRegionInPartition, assertRoleArn } from "./arn";
 import type { PolicyDocument, PolicyStatement } from "./policy-document";
 
 export interface BackupKeyPolicyArgs {
-  /** "aws", "aws-cn", "aws-us-gov", ... */
-  partition: string;
-  /** The account that owns the key, its vaults and the backup role. */
-  accountId: string;
-  /** The region of the key and of the vaults it encrypts (KMS keys are regional). */
-  region: string;
-  /** The AWS Backup service role of this account (the role passed in backup selections). */
-  backupRoleArn: string;
+    /** "aws", "aws-cn", "aws-us-gov", ... */
+    partition: string;
+    /** The account that owns the key, its vaults and the backup role. */
+    accountId: string;
+    /** The region of the key and of the vaults it encrypts (KMS keys are regional). */
+    region: string;
+    /** The AWS Backup service role of this account (the role passed in backup selections). */
+    backupRoleArn: string;
 }
 
 /**
@@ -28,20 +28,20 @@ export interface BackupKeyPolicyArgs {
  * https://repost.aws/knowledge-center/kms-policy-error-invalid-principals
  */
 export function backupKeyPolicy(args: BackupKeyPolicyArgs): PolicyDocument {
-  const { partition, accountId, region, backupRoleArn } = args;
-  assertAccountId(accountId);
-  assertRegionInPartition(region, partition);
-  assertRoleArn(backupRoleArn, "backupRoleArn", { partition, accountId });
+    const { partition, accountId, region, backupRoleArn } = args;
+    assertAccountId(accountId);
+    assertRegionInPartition(region, partition);
+    assertRoleArn(backupRoleArn, "backupRoleArn", { partition, accountId });
 
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      accountRootAdministersKey(partition, accountId),
-      backupRoleUsesKey(backupRoleArn),
-      backupRoleGrantsOnlyToAwsResources(backupRoleArn),
-      backupStorageOnlyForThisAccountsVaults(partition, accountId, region),
-    ],
-  };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            accountRootAdministersKey(partition, accountId),
+            backupRoleUsesKey(backupRoleArn),
+            backupRoleGrantsOnlyToAwsResources(backupRoleArn),
+            backupStorageOnlyForThisAccountsVaults(partition, accountId, region),
+        ],
+    };
 }
 
 /**
@@ -51,13 +51,13 @@ export function backupKeyPolicy(args: BackupKeyPolicyArgs): PolicyDocument {
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
  */
 function accountRootAdministersKey(partition: string, accountId: string): PolicyStatement {
-  return {
-    Sid: "AccountRootAdministersKeyAndEnablesIamPolicies",
-    Effect: "Allow",
-    Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-    Action: "kms:*",
-    Resource: "*",
-  };
+    return {
+        Sid: "AccountRootAdministersKeyAndEnablesIamPolicies",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+    };
 }
 
 /**
@@ -73,20 +73,13 @@ function accountRootAdministersKey(partition: string, accountId: string): Policy
  * Resource "*" in a key policy means "this key".
  */
 function backupRoleUsesKey(backupRoleArn: string): PolicyStatement {
-  return {
-    Sid: "BackupRoleUsesKeyForCryptography",
-    Effect: "Allow",
-    Principal: { AWS: backupRoleArn },
-    Action: [
-      "kms:Decrypt",
-      "kms:DescribeKey",
-      "kms:GenerateDataKey",
-      "kms:GenerateDataKeyWithoutPlaintext",
-      "kms:ReEncryptFrom",
-      "kms:ReEncryptTo",
-    ],
-    Resource: "*",
-  };
+    return {
+        Sid: "BackupRoleUsesKeyForCryptography",
+        Effect: "Allow",
+        Principal: { AWS: backupRoleArn },
+        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+        Resource: "*",
+    };
 }
 
 /**
@@ -101,14 +94,14 @@ function backupRoleUsesKey(backupRoleArn: string): PolicyStatement {
  * those conditions would refuse.
  */
 function backupRoleGrantsOnlyToAwsResources(backupRoleArn: string): PolicyStatement {
-  return {
-    Sid: "BackupRoleCreatesGrantsOnlyForAwsResources",
-    Effect: "Allow",
-    Principal: { AWS: backupRoleArn },
-    Action: "kms:CreateGrant",
-    Resource: "*",
-    Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-  };
+    return {
+        Sid: "BackupRoleCreatesGrantsOnlyForAwsResources",
+        Effect: "Allow",
+        Principal: { AWS: backupRoleArn },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    };
 }
 
 /**
@@ -120,15 +113,15 @@ function backupRoleGrantsOnlyToAwsResources(backupRoleArn: string): PolicyStatem
  * only when the account differs AND the source is not one of our vaults.
  */
 function backupStorageOnlyForThisAccountsVaults(partition: string, accountId: string, region: string): PolicyStatement {
-  return {
-    Sid: "DenyBackupStorageOutsideThisAccountsVaults",
-    Effect: "Deny",
-    Principal: { Service: "backup-storage.amazonaws.com" },
-    Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:RetireGrant"],
-    Resource: "*",
-    Condition: {
-      StringNotEquals: { "aws:SourceAccount": accountId },
-      ArnNotLike: { "aws:SourceArn": `arn:${partition}:backup:${region}:${accountId}:backup-vault:*` },
-    },
-  };
+    return {
+        Sid: "DenyBackupStorageOutsideThisAccountsVaults",
+        Effect: "Deny",
+        Principal: { Service: "backup-storage.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:RetireGrant"],
+        Resource: "*",
+        Condition: {
+            StringNotEquals: { "aws:SourceAccount": accountId },
+            ArnNotLike: { "aws:SourceArn": `arn:${partition}:backup:${region}:${accountId}:backup-vault:*` },
+        },
+    };
 }

@@ -2,10 +2,10 @@ import { assertAccountId, assertPartition } from "./arn";
 import type { PolicyDocument } from "./policy-document";
 
 export interface BackupServiceTrustPolicyArgs {
-  /** The account the role lives in. */
-  accountId: string;
-  /** Defaults to "aws". */
-  partition?: string;
+    /** The account the role lives in. */
+    accountId: string;
+    /** Defaults to "aws". */
+    partition?: string;
 }
 
 /**
@@ -28,20 +28,20 @@ export interface BackupServiceTrustPolicyArgs {
  * accountId and partition are validated so this can change without touching callers.
  */
 export function backupServiceTrustPolicy(args: BackupServiceTrustPolicyArgs): PolicyDocument {
-  assertAccountId(args.accountId);
-  assertPartition(args.partition ?? "aws");
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "OnlyAwsBackupAssumesRole",
-        Effect: "Allow",
-        Principal: { Service: "backup.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        // No Resource: a trust policy's resource is the role itself.
-      },
-    ],
-  };
+    assertAccountId(args.accountId);
+    assertPartition(args.partition ?? "aws");
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "OnlyAwsBackupAssumesRole",
+                Effect: "Allow",
+                Principal: { Service: "backup.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                // No Resource: a trust policy's resource is the role itself.
+            },
+        ],
+    };
 }
 
 /**
@@ -57,12 +57,12 @@ export function backupServiceTrustPolicy(args: BackupServiceTrustPolicyArgs): Po
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForS3Restore.html
  */
 export function backupServiceManagedPolicyArns(partition: string): string[] {
-  assertPartition(partition);
-  const awsManaged = `arn:${partition}:iam::aws:policy`;
-  return [
-    `${awsManaged}/service-role/AWSBackupServiceRolePolicyForBackup`,
-    `${awsManaged}/service-role/AWSBackupServiceRolePolicyForRestores`,
-    `${awsManaged}/AWSBackupServiceRolePolicyForS3Backup`,
-    `${awsManaged}/AWSBackupServiceRolePolicyForS3Restore`,
-  ];
+    assertPartition(partition);
+    const awsManaged = `arn:${partition}:iam::aws:policy`;
+    return [
+        `${awsManaged}/service-role/AWSBackupServiceRolePolicyForBackup`,
+        `${awsManaged}/service-role/AWSBackupServiceRolePolicyForRestores`,
+        `${awsManaged}/AWSBackupServiceRolePolicyForS3Backup`,
+        `${awsManaged}/AWSBackupServiceRolePolicyForS3Restore`,
+    ];
 }

@@ -1,11 +1,4 @@
-export type {
-  ConditionValue,
-  PolicyCondition,
-  PolicyDocument,
-  PolicyPrincipal,
-  PolicyStatement,
-  PolicyVersion,
-} from "./policy-document";
+export type { ConditionValue, PolicyCondition, PolicyDocument, PolicyPrincipal, PolicyStatement, PolicyVersion } from "./policy-document";
 export { serializePolicy } from "./policy-document";
 export { backupKeyPolicy } from "./backup-key-policy";
 export type { BackupKeyPolicyArgs } from "./backup-key-policy";

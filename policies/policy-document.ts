@@ -24,34 +24,34 @@ export type PolicyCondition = Record<string, Record<string, ConditionValue>>;
 
 /** `"*"` (anyone, as in resource policies) or a map of principal type to identifiers. */
 export type PolicyPrincipal =
-  | "*"
-  | {
-      AWS?: string | string[];
-      Service?: string | string[];
-      Federated?: string | string[];
-    };
+    | "*"
+    | {
+          AWS?: string | string[];
+          Service?: string | string[];
+          Federated?: string | string[];
+      };
 
 export interface PolicyStatement {
-  /** Says which concern the statement covers. Alphanumeric only, so every policy type accepts it. */
-  Sid: string;
-  Effect: "Allow" | "Deny";
-  /** Required in resource-based policies (key, vault, trust); absent in identity policies. */
-  Principal?: PolicyPrincipal;
-  Action: string | string[];
-  /**
-   * Required everywhere except role trust policies, where IAM rejects a
-   * `Resource` element (the role itself is the resource).
-   */
-  Resource?: string | string[];
-  Condition?: PolicyCondition;
+    /** Says which concern the statement covers. Alphanumeric only, so every policy type accepts it. */
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    /** Required in resource-based policies (key, vault, trust); absent in identity policies. */
+    Principal?: PolicyPrincipal;
+    Action: string | string[];
+    /**
+     * Required everywhere except role trust policies, where IAM rejects a
+     * `Resource` element (the role itself is the resource).
+     */
+    Resource?: string | string[];
+    Condition?: PolicyCondition;
 }
 
 export interface PolicyDocument {
-  Version: PolicyVersion;
-  Statement: PolicyStatement[];
+    Version: PolicyVersion;
+    Statement: PolicyStatement[];
 }
 
 /** The one place we turn a policy document into the JSON string AWS APIs take. */
 export function serializePolicy(doc: PolicyDocument): string {
-  return JSON.stringify(doc);
+    return JSON.stringify(doc);
 }

@@ -202,8 +202,7 @@ function resolveLocations(recorded: Recorded[], providers: RecordingMonitor["pro
     for (const resource of planned) {
         if (resource.parent) children.set(resource.parent, [...(children.get(resource.parent) ?? []), resource]);
     }
-    const descendants = (urn: string): PlannedResource[] =>
-        (children.get(urn) ?? []).flatMap((child) => (child.custom ? [child] : descendants(child.urn)));
+    const descendants = (urn: string): PlannedResource[] => (children.get(urn) ?? []).flatMap((child) => (child.custom ? [child] : descendants(child.urn)));
     for (const resource of planned) {
         if (resource.custom || resource.type === STACK_TYPE) continue;
         const below = descendants(resource.urn);

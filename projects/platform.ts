@@ -14,7 +14,10 @@ export interface PlatformOutputs {
         {
             alias: string;
             backupRoleArn: pulumi.Output<string>;
-            regions: Record<string, { keyArn: pulumi.Output<string>; vaultArns: Record<string, pulumi.Output<string>>; planIds: Record<string, pulumi.Output<string>> }>;
+            regions: Record<
+                string,
+                { keyArn: pulumi.Output<string>; vaultArns: Record<string, pulumi.Output<string>>; planIds: Record<string, pulumi.Output<string>> }
+            >;
         }
     >;
 }

@@ -26,7 +26,15 @@ describe("BackupKey", () => {
         const graph = await planComponent((provider) => {
             new BackupKey(
                 "k",
-                { region: "eu-west-1", accountId: ledger.id, partition: "aws", backupRoleArn: ledger.backupRole.arn, aliasName: "alias/test-backup", description: "d", tags },
+                {
+                    region: "eu-west-1",
+                    accountId: ledger.id,
+                    partition: "aws",
+                    backupRoleArn: ledger.backupRole.arn,
+                    aliasName: "alias/test-backup",
+                    description: "d",
+                    tags,
+                },
                 { provider },
             );
         });
@@ -48,7 +56,14 @@ describe("BackupKey", () => {
 });
 
 describe("BackupVault", () => {
-    const base = { region: "eu-central-1", vaultName: "test-vault", kmsKeyArn: "arn:aws:kms:eu-central-1:510000000006:key/abc", breakGlassRoleArn: ledger.breakGlassRoleArn, deploymentRoleArn: ledger.deploymentRoleArn, tags };
+    const base = {
+        region: "eu-central-1",
+        vaultName: "test-vault",
+        kmsKeyArn: "arn:aws:kms:eu-central-1:510000000006:key/abc",
+        breakGlassRoleArn: ledger.breakGlassRoleArn,
+        deploymentRoleArn: ledger.deploymentRoleArn,
+        tags,
+    };
 
     it("creates a protected, KMS-encrypted vault whose access policy lets only the break-glass role delete", async () => {
         const graph = await planComponent((provider) => void new BackupVault("v", base, { provider }));
@@ -65,12 +80,21 @@ describe("BackupVault", () => {
 
     it("sets changeableForDays only for a compliance lock", async () => {
         const graph = await planComponent((provider) => {
-            new BackupVault("c", { ...base, vaultName: "c", lock: { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 365, changeableForDays: 3 } }, { provider });
+            new BackupVault(
+                "c",
+                { ...base, vaultName: "c", lock: { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 365, changeableForDays: 3 } },
+                { provider },
+            );
             new BackupVault("g", { ...base, vaultName: "g", lock: { mode: "governance", minRetentionDays: 7, maxRetentionDays: 365 } }, { provider });
         });
         const compliance = graph.one(TYPES.vaultLock, "c-lock");
         assert.deepEqual(
-            { min: compliance.inputs.minRetentionDays, max: compliance.inputs.maxRetentionDays, changeable: compliance.inputs.changeableForDays, protect: compliance.protect },
+            {
+                min: compliance.inputs.minRetentionDays,
+                max: compliance.inputs.maxRetentionDays,
+                changeable: compliance.inputs.changeableForDays,
+                protect: compliance.protect,
+            },
             { min: 7, max: 365, changeable: 3, protect: true },
         );
         assert.equal(graph.one(TYPES.vaultLock, "g-lock").inputs.changeableForDays, undefined);
@@ -85,8 +109,14 @@ describe("BackupServiceRole", () => {
         const role = graph.one(TYPES.role, "r-role");
         assert.equal(role.region, null, "IAM is global");
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
-        assert.deepEqual(trust.Statement.map((s: any) => s.Principal.Service), ["backup.amazonaws.com"]);
-        const attached = graph.ofType(TYPES.attachment).map((a) => a.inputs.policyArn).sort();
+        assert.deepEqual(
+            trust.Statement.map((s: any) => s.Principal.Service),
+            ["backup.amazonaws.com"],
+        );
+        const attached = graph
+            .ofType(TYPES.attachment)
+            .map((a) => a.inputs.policyArn)
+            .sort();
         assert.deepEqual(attached, [
             "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
             "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
@@ -102,7 +132,11 @@ describe("BackupPlan", () => {
 
     async function planTier(plan: PlanModel): Promise<Graph> {
         return planComponent((provider) => {
-            new BackupPlan("p", { region: "eu-west-1", plan, targetVaultName: "acme-backup-standard", backupRoleArn: ledger.backupRole.arn, tags }, { provider });
+            new BackupPlan(
+                "p",
+                { region: "eu-west-1", plan, targetVaultName: "acme-backup-standard", backupRoleArn: ledger.backupRole.arn, tags },
+                { provider },
+            );
         });
     }
 
@@ -167,13 +201,33 @@ describe("AccountRegionBackup", () => {
         const graph = await planComponent((provider) => {
             new AccountRegionBackup(
                 "s",
-                { accountId: ledger.id, partition: "aws", stamp, backupRoleArn: ledger.backupRole.arn, breakGlassRoleArn: ledger.breakGlassRoleArn, deploymentRoleArn: ledger.deploymentRoleArn, tags },
+                {
+                    accountId: ledger.id,
+                    partition: "aws",
+                    stamp,
+                    backupRoleArn: ledger.backupRole.arn,
+                    breakGlassRoleArn: ledger.breakGlassRoleArn,
+                    deploymentRoleArn: ledger.deploymentRoleArn,
+                    tags,
+                },
                 { provider },
             );
         });
         assert.equal(graph.ofType(TYPES.key).length, 1);
-        assert.deepEqual(graph.ofType(TYPES.vault).map((v) => v.inputs.name).sort(), ["acme-backup-compliance", "acme-backup-standard"]);
-        assert.deepEqual(graph.ofType(TYPES.plan).map((p) => p.inputs.name).sort(), ["acme-backup-compliance", "acme-backup-daily", "acme-backup-monthly"]);
+        assert.deepEqual(
+            graph
+                .ofType(TYPES.vault)
+                .map((v) => v.inputs.name)
+                .sort(),
+            ["acme-backup-compliance", "acme-backup-standard"],
+        );
+        assert.deepEqual(
+            graph
+                .ofType(TYPES.plan)
+                .map((p) => p.inputs.name)
+                .sort(),
+            ["acme-backup-compliance", "acme-backup-daily", "acme-backup-monthly"],
+        );
         const compliancePlan = graph.ofType(TYPES.plan).find((p) => p.inputs.name === "acme-backup-compliance")!;
         assert.equal((compliancePlan.inputs.rules as any[])[0].targetVaultName, "acme-backup-compliance");
         for (const resource of graph.resources.filter((r) => r.custom && r.type !== TYPES.provider)) assert.equal(resource.region, "us-east-1");
@@ -193,6 +247,12 @@ describe("AccountBackup", () => {
     it("creates one backup role for the account and a stamp per region", async () => {
         const graph = await planComponent((provider) => void new AccountBackup("a", { account: ledger, partition: "aws", tags }, { provider }));
         assert.equal(graph.ofType(TYPES.role).length, 1);
-        assert.deepEqual(graph.ofType(TYPES.accountRegionBackup).map((s) => s.region).sort(), ["eu-central-1", "eu-west-1", "us-east-1"]);
+        assert.deepEqual(
+            graph
+                .ofType(TYPES.accountRegionBackup)
+                .map((s) => s.region)
+                .sort(),
+            ["eu-central-1", "eu-west-1", "us-east-1"],
+        );
     });
 });

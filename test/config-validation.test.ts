@@ -18,51 +18,211 @@ const weekly = (values: Record<string, any>) => values.tiers.weekly.rules.sunday
 /** Each mutation of the valid dev config breaks one AWS rule; the finding must name the path and the rule. */
 const invalidCases: InvalidCase[] = [
     { rule: "account ids are 12 digits", mutate: (v) => (v.accounts[0].id = "40123456789"), path: "accounts[0].id", message: /not a 12-digit AWS account id/ },
-    { rule: "account ids must be strings (YAML numbers lose leading zeros)", mutate: (v) => (v.accounts[1].id = 402345678901), path: "accounts[1].id", message: /quoted string/ },
+    {
+        rule: "account ids must be strings (YAML numbers lose leading zeros)",
+        mutate: (v) => (v.accounts[1].id = 402345678901),
+        path: "accounts[1].id",
+        message: /quoted string/,
+    },
     { rule: "account ids are unique", mutate: (v) => (v.accounts[1].id = v.accounts[0].id), path: "accounts[1].id", message: /listed more than once/ },
-    { rule: "workload accounts exclude the central account", mutate: (v) => (v.accounts[0].id = v.centralAccount.id), path: "accounts[0].id", message: /central backup account/ },
+    {
+        rule: "workload accounts exclude the central account",
+        mutate: (v) => (v.accounts[0].id = v.centralAccount.id),
+        path: "accounts[0].id",
+        message: /central backup account/,
+    },
     { rule: "aliases are unique", mutate: (v) => (v.accounts[2].alias = v.accounts[0].alias), path: "accounts[2].alias", message: /used more than once/ },
     { rule: "organization id format", mutate: (v) => (v.organization.id = "o-short"), path: "organization.id", message: /not an organization id/ },
     { rule: "root id format", mutate: (v) => (v.organization.rootId = "root-1"), path: "organization.rootId", message: /not a root id/ },
     { rule: "OU id format", mutate: (v) => (v.organizationalUnits.dev.id = "ou-12"), path: "organizationalUnits.dev.id", message: /not an OU id/ },
-    { rule: "accounts name a defined OU", mutate: (v) => (v.accounts[0].ou = "staging"), path: "accounts[0].ou", message: /unknown organizational unit "staging"/ },
-    { rule: "regions are real", mutate: (v) => (v.accounts[1].regions = ["eu-west-1", "eu-middle-9"]), path: "accounts[1].regions[1]", message: /not an AWS region code/ },
-    { rule: "regions are unique per account", mutate: (v) => (v.accounts[1].regions = ["eu-west-1", "eu-west-1"]), path: "accounts[1].regions", message: /eu-west-1 is listed more than once/ },
-    { rule: "one partition per environment", mutate: (v) => (v.accounts[1].regions = ["eu-west-1", "cn-north-1"]), path: "accounts", message: /several AWS partitions/ },
+    {
+        rule: "accounts name a defined OU",
+        mutate: (v) => (v.accounts[0].ou = "staging"),
+        path: "accounts[0].ou",
+        message: /unknown organizational unit "staging"/,
+    },
+    {
+        rule: "regions are real",
+        mutate: (v) => (v.accounts[1].regions = ["eu-west-1", "eu-middle-9"]),
+        path: "accounts[1].regions[1]",
+        message: /not an AWS region code/,
+    },
+    {
+        rule: "regions are unique per account",
+        mutate: (v) => (v.accounts[1].regions = ["eu-west-1", "eu-west-1"]),
+        path: "accounts[1].regions",
+        message: /eu-west-1 is listed more than once/,
+    },
+    {
+        rule: "one partition per environment",
+        mutate: (v) => (v.accounts[1].regions = ["eu-west-1", "cn-north-1"]),
+        path: "accounts",
+        message: /several AWS partitions/,
+    },
     { rule: "accounts resolve to at least one tier", mutate: (v) => delete v.organizationalUnits.dev.tiers, path: "accounts[0].tiers", message: /no tiers/ },
     { rule: "tiers exist", mutate: (v) => (v.accounts[0].tiers = ["hourly"]), path: "accounts[0].tiers", message: /unknown tier "hourly"/ },
     { rule: "tiers name a defined vault", mutate: (v) => (v.tiers.daily.vault = "gold"), path: "tiers.daily.vault", message: /unknown vault "gold"/ },
     { rule: "cron has six fields", mutate: (v) => (daily(v).schedule = "cron(0 2 * * ?)"), path: "tiers.daily.rules.nightly.schedule", message: /exactly 6/ },
-    { rule: "cron day fields need exactly one ?", mutate: (v) => (daily(v).schedule = "cron(0 2 * * * *)"), path: "tiers.daily.rules.nightly.schedule", message: /\?/ },
-    { rule: "AWS Backup takes only cron schedules", mutate: (v) => (daily(v).schedule = "rate(1 day)"), path: "tiers.daily.rules.nightly.schedule", message: /only cron/ },
-    { rule: "backup jobs at least an hour apart", mutate: (v) => (daily(v).schedule = "cron(0/30 * ? * * *)"), path: "tiers.daily.rules.nightly.schedule", message: /at least 60 minutes/ },
+    {
+        rule: "cron day fields need exactly one ?",
+        mutate: (v) => (daily(v).schedule = "cron(0 2 * * * *)"),
+        path: "tiers.daily.rules.nightly.schedule",
+        message: /\?/,
+    },
+    {
+        rule: "AWS Backup takes only cron schedules",
+        mutate: (v) => (daily(v).schedule = "rate(1 day)"),
+        path: "tiers.daily.rules.nightly.schedule",
+        message: /only cron/,
+    },
+    {
+        rule: "backup jobs at least an hour apart",
+        mutate: (v) => (daily(v).schedule = "cron(0/30 * ? * * *)"),
+        path: "tiers.daily.rules.nightly.schedule",
+        message: /at least 60 minutes/,
+    },
     { rule: "IANA time zones", mutate: (v) => (daily(v).timezone = "Europe/Dublim"), path: "tiers.daily.rules.nightly.timezone", message: /IANA time zone/ },
-    { rule: "start window at least 60 minutes", mutate: (v) => (daily(v).startWindowMinutes = 30), path: "tiers.daily.rules.nightly.startWindowMinutes", message: /at least 60 minutes/ },
-    { rule: "completion window an hour beyond the start window", mutate: (v) => (weekly(v).completionWindowMinutes = 150), path: "tiers.weekly.rules.sunday.completionWindowMinutes", message: /at least 60 minutes more than the start window 120/ },
-    { rule: "delete after at least 1 day", mutate: (v) => (daily(v).lifecycle.deleteAfterDays = 0), path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays", message: /at least 1 day/ },
-    { rule: "delete 90 days after cold storage", mutate: (v) => (weekly(v).lifecycle.deleteAfterDays = 100), path: "tiers.weekly.rules.sunday.lifecycle", message: /deleteAfterDays 100 must be at least 90 days after coldStorageAfterDays 30/ },
-    { rule: "retention at most 100 years", mutate: (v) => (daily(v).lifecycle.deleteAfterDays = 36501), path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays", message: /36500/ },
-    { rule: "continuous backup retention 1..35 days", mutate: (v) => Object.assign(daily(v), { continuousBackup: true, lifecycle: { deleteAfterDays: 60 } }), path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays", message: /between 1 and 35/ },
-    { rule: "continuous backup has no cold storage", mutate: (v) => Object.assign(weekly(v), { continuousBackup: true, lifecycle: { coldStorageAfterDays: 5, deleteAfterDays: 30 } }), path: "tiers.weekly.rules.sunday.lifecycle.coldStorageAfterDays", message: /cannot move to cold storage/ },
-    { rule: "rule names are 1-50 of [A-Za-z0-9-_.]", mutate: (v) => (v.tiers.daily.rules["nightly run"] = v.tiers.daily.rules.nightly), path: "tiers.daily.rules.nightly run", message: /not a valid backup rule name/ },
+    {
+        rule: "start window at least 60 minutes",
+        mutate: (v) => (daily(v).startWindowMinutes = 30),
+        path: "tiers.daily.rules.nightly.startWindowMinutes",
+        message: /at least 60 minutes/,
+    },
+    {
+        rule: "completion window an hour beyond the start window",
+        mutate: (v) => (weekly(v).completionWindowMinutes = 150),
+        path: "tiers.weekly.rules.sunday.completionWindowMinutes",
+        message: /at least 60 minutes more than the start window 120/,
+    },
+    {
+        rule: "delete after at least 1 day",
+        mutate: (v) => (daily(v).lifecycle.deleteAfterDays = 0),
+        path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays",
+        message: /at least 1 day/,
+    },
+    {
+        rule: "delete 90 days after cold storage",
+        mutate: (v) => (weekly(v).lifecycle.deleteAfterDays = 100),
+        path: "tiers.weekly.rules.sunday.lifecycle",
+        message: /deleteAfterDays 100 must be at least 90 days after coldStorageAfterDays 30/,
+    },
+    {
+        rule: "retention at most 100 years",
+        mutate: (v) => (daily(v).lifecycle.deleteAfterDays = 36501),
+        path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays",
+        message: /36500/,
+    },
+    {
+        rule: "continuous backup retention 1..35 days",
+        mutate: (v) => Object.assign(daily(v), { continuousBackup: true, lifecycle: { deleteAfterDays: 60 } }),
+        path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays",
+        message: /between 1 and 35/,
+    },
+    {
+        rule: "continuous backup has no cold storage",
+        mutate: (v) => Object.assign(weekly(v), { continuousBackup: true, lifecycle: { coldStorageAfterDays: 5, deleteAfterDays: 30 } }),
+        path: "tiers.weekly.rules.sunday.lifecycle.coldStorageAfterDays",
+        message: /cannot move to cold storage/,
+    },
+    {
+        rule: "rule names are 1-50 of [A-Za-z0-9-_.]",
+        mutate: (v) => (v.tiers.daily.rules["nightly run"] = v.tiers.daily.rules.nightly),
+        path: "tiers.daily.rules.nightly run",
+        message: /not a valid backup rule name/,
+    },
     { rule: "vault names fit 2-50 characters", mutate: (v) => (v.vaults["x".repeat(45)] = {}), path: `vaults.${"x".repeat(45)}`, message: /2-50/ },
-    { rule: "plan names fit 50 characters", mutate: (v) => { v.tiers["t".repeat(40)] = v.tiers.daily; }, path: `tiers.${"t".repeat(40)}`, message: /1-50/ },
-    { rule: "compliance lock changeable for at least 3 days", mutate: (v) => (v.vaults.standard.lock = { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 2 }), path: "vaults.standard.lock.changeableForDays", message: /at least 3/ },
-    { rule: "compliance lock needs changeableForDays", mutate: (v) => (v.vaults.standard.lock = { mode: "compliance", minRetentionDays: 7 }), path: "vaults.standard.lock.changeableForDays", message: /compliance mode needs changeableForDays/ },
-    { rule: "lock minimum retention at least 1", mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 0 }), path: "vaults.standard.lock.minRetentionDays", message: /at least 1 day/ },
-    { rule: "lock maximum retention at most 36500", mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 1, maxRetentionDays: 40000 }), path: "vaults.standard.lock.maxRetentionDays", message: /36500/ },
-    { rule: "lock minimum not above maximum", mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 90, maxRetentionDays: 30 }), path: "vaults.standard.lock.minRetentionDays", message: /must not exceed maxRetentionDays 30/ },
-    { rule: "rule retention inside the vault lock range", mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 90, maxRetentionDays: 400 }), path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays", message: /35 days is outside vault standard's lock range 90..400/ },
-    { rule: "indefinite retention breaks a lock maximum", mutate: (v) => { v.vaults.standard.lock = { mode: "governance", minRetentionDays: 1, maxRetentionDays: 400 }; delete daily(v).lifecycle; }, path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays", message: /keeps recovery points forever/ },
-    { rule: "selections name tags or resources", mutate: (v) => (v.tiers.daily.selection = { notResources: ["arn:aws:ec2:*:*:volume/*"] }), path: "tiers.daily.selection", message: /must name tags or resources/ },
-    { rule: "selection resources are ARNs", mutate: (v) => (v.tiers.daily.selection.resources = ["my-bucket"]), path: "tiers.daily.selection.resources[0]", message: /neither "\*" nor a resource ARN/ },
-    { rule: "tag keys at most 128 characters", mutate: (v) => (v.tiers.daily.selection.tags[0].key = "k".repeat(129)), path: "tiers.daily.selection.tags[0].key", message: /128/ },
+    {
+        rule: "plan names fit 50 characters",
+        mutate: (v) => {
+            v.tiers["t".repeat(40)] = v.tiers.daily;
+        },
+        path: `tiers.${"t".repeat(40)}`,
+        message: /1-50/,
+    },
+    {
+        rule: "compliance lock changeable for at least 3 days",
+        mutate: (v) => (v.vaults.standard.lock = { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 2 }),
+        path: "vaults.standard.lock.changeableForDays",
+        message: /at least 3/,
+    },
+    {
+        rule: "compliance lock needs changeableForDays",
+        mutate: (v) => (v.vaults.standard.lock = { mode: "compliance", minRetentionDays: 7 }),
+        path: "vaults.standard.lock.changeableForDays",
+        message: /compliance mode needs changeableForDays/,
+    },
+    {
+        rule: "lock minimum retention at least 1",
+        mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 0 }),
+        path: "vaults.standard.lock.minRetentionDays",
+        message: /at least 1 day/,
+    },
+    {
+        rule: "lock maximum retention at most 36500",
+        mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 1, maxRetentionDays: 40000 }),
+        path: "vaults.standard.lock.maxRetentionDays",
+        message: /36500/,
+    },
+    {
+        rule: "lock minimum not above maximum",
+        mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 90, maxRetentionDays: 30 }),
+        path: "vaults.standard.lock.minRetentionDays",
+        message: /must not exceed maxRetentionDays 30/,
+    },
+    {
+        rule: "rule retention inside the vault lock range",
+        mutate: (v) => (v.vaults.standard.lock = { mode: "governance", minRetentionDays: 90, maxRetentionDays: 400 }),
+        path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays",
+        message: /35 days is outside vault standard's lock range 90..400/,
+    },
+    {
+        rule: "indefinite retention breaks a lock maximum",
+        mutate: (v) => {
+            v.vaults.standard.lock = { mode: "governance", minRetentionDays: 1, maxRetentionDays: 400 };
+            delete daily(v).lifecycle;
+        },
+        path: "tiers.daily.rules.nightly.lifecycle.deleteAfterDays",
+        message: /keeps recovery points forever/,
+    },
+    {
+        rule: "selections name tags or resources",
+        mutate: (v) => (v.tiers.daily.selection = { notResources: ["arn:aws:ec2:*:*:volume/*"] }),
+        path: "tiers.daily.selection",
+        message: /must name tags or resources/,
+    },
+    {
+        rule: "selection resources are ARNs",
+        mutate: (v) => (v.tiers.daily.selection.resources = ["my-bucket"]),
+        path: "tiers.daily.selection.resources[0]",
+        message: /neither "\*" nor a resource ARN/,
+    },
+    {
+        rule: "tag keys at most 128 characters",
+        mutate: (v) => (v.tiers.daily.selection.tags[0].key = "k".repeat(129)),
+        path: "tiers.daily.selection.tags[0].key",
+        message: /128/,
+    },
     { rule: "tag values at most 256 characters", mutate: (v) => (v.tags.owner = "o".repeat(257)), path: "tags.owner", message: /256/ },
-    { rule: "aws: tag prefix is reserved", mutate: (v) => (daily(v).recoveryPointTags = { "aws:owner": "x" }), path: "tiers.daily.rules.nightly.recoveryPointTags.aws:owner", message: /reserved/ },
-    { rule: "at most 50 tags", mutate: (v) => (v.tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"]))), path: "tags", message: /AWS allows 50/ },
+    {
+        rule: "aws: tag prefix is reserved",
+        mutate: (v) => (daily(v).recoveryPointTags = { "aws:owner": "x" }),
+        path: "tiers.daily.rules.nightly.recoveryPointTags.aws:owner",
+        message: /reserved/,
+    },
+    {
+        rule: "at most 50 tags",
+        mutate: (v) => (v.tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"]))),
+        path: "tags",
+        message: /AWS allows 50/,
+    },
     { rule: "IAM role names", mutate: (v) => (v.breakGlassRoleName = "break glass!"), path: "breakGlassRoleName", message: /not a valid IAM role name/ },
     { rule: "scope form", mutate: (v) => (v.scope = "account:12"), path: "scope", message: /not a scope/ },
-    { rule: "scoped account is a workload account", mutate: (v) => (v.scope = "account:999999999999"), path: "scope", message: /not one of the workload accounts/ },
+    {
+        rule: "scoped account is a workload account",
+        mutate: (v) => (v.scope = "account:999999999999"),
+        path: "scope",
+        message: /not one of the workload accounts/,
+    },
     { rule: "unknown keys are typos", mutate: (v) => (daily(v).startWindow = 60), path: "tiers.daily.rules.nightly.startWindow", message: /unknown key/ },
     { rule: "unknown top-level config keys", mutate: (v) => (v.tier = {}), path: "tier", message: /unknown config key backup-platform:tier/ },
     { rule: "required sections", mutate: (v) => delete v.organization, path: "organization", message: /is required/ },
@@ -89,7 +249,10 @@ describe("config validation", () => {
             const errors = errorsOf(result.findings);
             assert.equal(result.model, undefined, "an invalid config must not produce a model");
             const match = errors.find((finding) => finding.path === testCase.path && testCase.message.test(finding.message));
-            assert.ok(match, `expected an error at ${testCase.path} matching ${testCase.message}; got:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`);
+            assert.ok(
+                match,
+                `expected an error at ${testCase.path} matching ${testCase.message}; got:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`,
+            );
         });
     }
 
@@ -136,9 +299,18 @@ describe("config validation", () => {
     it("inherits regions and tiers from the OU unless the account sets its own", () => {
         const model = loadStack("dev");
         const [paymentsDev, catalogDev] = model.accounts;
-        assert.deepEqual(paymentsDev.regions.map((r) => r.region), ["eu-west-1"]);
-        assert.deepEqual(catalogDev.regions.map((r) => r.region), ["eu-west-1", "eu-central-1"]);
-        assert.deepEqual(catalogDev.regions[1].plans.map((p) => p.tier), ["daily"]);
+        assert.deepEqual(
+            paymentsDev.regions.map((r) => r.region),
+            ["eu-west-1"],
+        );
+        assert.deepEqual(
+            catalogDev.regions.map((r) => r.region),
+            ["eu-west-1", "eu-central-1"],
+        );
+        assert.deepEqual(
+            catalogDev.regions[1].plans.map((p) => p.tier),
+            ["daily"],
+        );
     });
 
     it("derives deterministic physical names and ARNs in the environment's partition", () => {
@@ -169,7 +341,7 @@ describe("config validation", () => {
                 const values = stackValues("dev");
                 weekly(values).lifecycle = { coldStorageAfterDays: cold, deleteAfterDays: deleteAfter };
                 const lifecycleErrors = errorsOf(validate(values).findings).filter((f) => f.path === "tiers.weekly.rules.sunday.lifecycle");
-                return (deleteAfter >= cold + 90) === (lifecycleErrors.length === 0);
+                return deleteAfter >= cold + 90 === (lifecycleErrors.length === 0);
             }),
             { numRuns: 60 },
         );

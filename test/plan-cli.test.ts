@@ -10,7 +10,8 @@ describe("npm run plan", () => {
     it("prints a per-account summary of the dev stack and exits 0", async () => {
         const { exitCode, output } = await runPlan({ stack: "dev" }, PROJECT_DIR);
         assert.equal(exitCode, 0);
-        for (const alias of ["payments-dev (401234567890)", "catalog-dev (402345678901)", "payments-test (403456789012)"]) assert.ok(output.includes(alias), alias);
+        for (const alias of ["payments-dev (401234567890)", "catalog-dev (402345678901)", "payments-test (403456789012)"])
+            assert.ok(output.includes(alias), alias);
         assert.match(output, /Totals: 3 accounts, 5 account-regions/);
         assert.match(output, /vault acme-backup-standard \(access policy\) \[protected\]/);
     });
@@ -21,7 +22,10 @@ describe("npm run plan", () => {
         const document = JSON.parse(output) as PlanDocument;
         assert.equal(document.stack, "prod");
         assert.equal(document.scope, "all");
-        assert.deepEqual(document.findings.filter((f) => f.severity === "error"), []);
+        assert.deepEqual(
+            document.findings.filter((f) => f.severity === "error"),
+            [],
+        );
         for (const resource of document.resources) {
             assert.deepEqual(Object.keys(resource).sort(), ["account", "inputs", "name", "parent", "protect", "region", "type"]);
         }
@@ -62,10 +66,14 @@ describe("npm run plan", () => {
 
     it("fails from the command line with readable findings and no stack trace", function () {
         this.timeout(60_000);
-        const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "cli/plan.ts", "--config", fixture("several-mistakes.yaml")], {
-            cwd: PROJECT_DIR,
-            encoding: "utf8",
-        });
+        const result = spawnSync(
+            process.execPath,
+            [require.resolve("ts-node/dist/bin"), "--transpile-only", "cli/plan.ts", "--config", fixture("several-mistakes.yaml")],
+            {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+            },
+        );
         assert.equal(result.status, 1, result.stderr);
         assert.match(result.stdout, /error\s+tiers\.daily\.rules\.nightly\.startWindowMinutes: startWindowMinutes must be at least 60 minutes/);
         assert.match(result.stdout, /nothing was planned/);

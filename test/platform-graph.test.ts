@@ -19,7 +19,11 @@ for (const stack of ["dev", "prod"]) {
             for (const account of model.accounts) {
                 for (const stamp of account.regions) {
                     const here = graph.at(account.id, stamp.region);
-                    const names = (type: string) => here.filter((r) => r.type === type).map((r) => r.inputs.name).sort();
+                    const names = (type: string) =>
+                        here
+                            .filter((r) => r.type === type)
+                            .map((r) => r.inputs.name)
+                            .sort();
                     assert.equal(here.filter((r) => r.type === TYPES.key).length, 1, `${account.alias} ${stamp.region}: one KMS key`);
                     assert.deepEqual(names(TYPES.alias), [stamp.key.aliasName]);
                     assert.deepEqual(names(TYPES.vault), stamp.vaults.map((v) => v.name).sort());
@@ -85,7 +89,10 @@ for (const stack of ["dev", "prod"]) {
                 assert.equal(selection.inputs.iamRoleArn, account.backupRole.arn);
             }
             for (const plan of graph.ofType(TYPES.plan)) {
-                const vaults = graph.at(plan.account!, plan.region).filter((r) => r.type === TYPES.vault).map((v) => v.inputs.name);
+                const vaults = graph
+                    .at(plan.account!, plan.region)
+                    .filter((r) => r.type === TYPES.vault)
+                    .map((v) => v.inputs.name);
                 for (const rule of plan.inputs.rules as Array<{ targetVaultName: string }>) assert.ok(vaults.includes(rule.targetVaultName));
             }
         });
@@ -121,17 +128,32 @@ describe("scope filtering", () => {
         const graph = new Graph(resources);
         const accounts = new Set(resources.filter((r) => r.custom).map((r) => r.account));
         assert.deepEqual([...accounts], ["510000000007"]);
-        assert.deepEqual(graph.ofType(TYPES.provider).map((p) => p.name), ["kyc-prod-aws"]);
+        assert.deepEqual(
+            graph.ofType(TYPES.provider).map((p) => p.name),
+            ["kyc-prod-aws"],
+        );
         const full = new Graph((await planStack("prod")).resources);
-        const fullKyc = full.resources.filter((r) => r.custom && r.account === "510000000007").map((r) => r.urn).sort();
-        assert.deepEqual(resources.filter((r) => r.custom).map((r) => r.urn).sort(), fullKyc);
+        const fullKyc = full.resources
+            .filter((r) => r.custom && r.account === "510000000007")
+            .map((r) => r.urn)
+            .sort();
+        assert.deepEqual(
+            resources
+                .filter((r) => r.custom)
+                .map((r) => r.urn)
+                .sort(),
+            fullKyc,
+        );
     });
 
     it("plans the same resources for an account whether scoped or not (stack-per-account reuses the program)", async () => {
         const scoped: PlannedResource[] = (await planStack("dev", "account:402345678901")).resources;
         const all: PlannedResource[] = (await planStack("dev")).resources;
         const inputsOf = (list: PlannedResource[]) =>
-            list.filter((r) => r.custom && r.account === "402345678901").map((r) => JSON.stringify([r.urn, r.inputs])).sort();
+            list
+                .filter((r) => r.custom && r.account === "402345678901")
+                .map((r) => JSON.stringify([r.urn, r.inputs]))
+                .sort();
         assert.deepEqual(inputsOf(scoped), inputsOf(all));
     });
 });

