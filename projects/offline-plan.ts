@@ -222,8 +222,15 @@ export function planEnvironment(model: EnvironmentModel, program: (model: Enviro
     const run = queue.then(async () => {
         const monitor = new RecordingMonitor(model.partition);
         pulumi.runtime.setMockOptions(monitor, PROJECT_NAME, model.stack, false);
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => program(model));
-        await settings.waitForRPCs();
+        let outputs: Record<string, unknown> | undefined;
+        try {
+            outputs = await pulumi.runtime.runInPulumiStack(async () => program(model));
+            await settings.waitForRPCs();
+        } catch (error) {
+            // Keep what was registered before the failure, so callers can see whether a graph was half-built.
+            await settings.waitForRPCs().catch(() => undefined);
+            throw Object.assign(error as Error, { plannedResources: resolveLocations(monitor.recorded, monitor.providers) });
+        }
         const resources = resolveLocations(monitor.recorded, monitor.providers);
         return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
     });
