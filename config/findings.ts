@@ -32,25 +32,7 @@ export class FindingCollector {
         this.findings.push({ severity: "warning", path, message });
     }
 
-    get errors(): Finding[] {
-        return this.findings.filter((finding) => finding.severity === "error");
-    }
-
     hasErrors(): boolean {
         return this.findings.some((finding) => finding.severity === "error");
-    }
-}
-
-/** Thrown where a program is handed a config that did not validate; carries every finding. */
-export class ConfigValidationError extends Error {
-    constructor(readonly findings: Finding[]) {
-        super(
-            "the stack config is invalid:\n" +
-                findings
-                    .filter((finding) => finding.severity === "error")
-                    .map((finding) => `  ${finding.path}: ${finding.message}`)
-                    .join("\n"),
-        );
-        this.name = "ConfigValidationError";
     }
 }

@@ -110,28 +110,16 @@ class RecordingMonitor {
             custom: req.getCustom(),
             inputs,
         };
-        if (type.startsWith(PROVIDER_TYPE_PREFIX)) {
-            const allowed = inputs.allowedAccountIds;
-            const region = typeof inputs.region === "string" ? inputs.region : null;
-            const account = Array.isArray(allowed) && allowed.length === 1 ? String(allowed[0]) : null;
-            record.urn = this.urnOf(record);
-            this.providers.set(record.urn, { account, region, partition: this.partition });
-        }
         // Recorded in request order, so the plan lists resources in the order the program declares them.
         this.recorded.push(record);
         this.inner.registerResource(req, (err: any, resp?: any) => {
-            if (!err && resp) record.urn = resp.getUrn();
+            if (!err && resp) {
+                record.urn = resp.getUrn();
+                // Resources using a provider register only after it has an id, so it is known by then.
+                if (type.startsWith(PROVIDER_TYPE_PREFIX)) this.providers.set(record.urn, providerLocation(inputs, this.partition));
+            }
             callback(err, resp);
         });
-    }
-
-    private urnOf(record: Recorded): string {
-        let type = record.type;
-        if (record.parent) {
-            const parentType = record.parent.split("::")[2].split("$").pop();
-            type = `${parentType}$${type}`;
-        }
-        return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${record.name}`;
     }
 
     registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
@@ -149,6 +137,16 @@ class RecordingMonitor {
     registerPackage(req: any, callback: (err: any, resp?: any) => void): void {
         this.inner.registerPackage(req, callback);
     }
+}
+
+/** Where a provider deploys: its one allowed account and its region. */
+function providerLocation(inputs: Record<string, unknown>, partition: string) {
+    const allowed = inputs.allowedAccountIds;
+    return {
+        account: Array.isArray(allowed) && allowed.length === 1 ? String(allowed[0]) : null,
+        region: typeof inputs.region === "string" ? inputs.region : null,
+        partition,
+    };
 }
 
 function decodeProviderInputs(inputs: Record<string, unknown>): Record<string, unknown> {
@@ -200,7 +198,9 @@ function resolveLocations(recorded: Recorded[], providers: RecordingMonitor["pro
     // A component is "in" an account or region when every cloud resource under it is.
     const children = new Map<string, PlannedResource[]>();
     for (const resource of planned) {
-        if (resource.parent) children.set(resource.parent, [...(children.get(resource.parent) ?? []), resource]);
+        if (!resource.parent) continue;
+        if (!children.has(resource.parent)) children.set(resource.parent, []);
+        children.get(resource.parent)!.push(resource);
     }
     const descendants = (urn: string): PlannedResource[] => (children.get(urn) ?? []).flatMap((child) => (child.custom ? [child] : descendants(child.urn)));
     for (const resource of planned) {
