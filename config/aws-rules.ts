@@ -65,20 +65,8 @@ export const MAX_TAGS_PER_RESOURCE = 50;
 /** Every region code the AWS provider knows, from @pulumi/aws's own Region enum. */
 export const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(Region));
 
-/** The ARN partition a region belongs to. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
-export function partitionOf(region: string): string {
-    const prefixes: Array<[string, string]> = [
-        ["cn-", "aws-cn"],
-        ["us-gov-", "aws-us-gov"],
-        ["us-isob-", "aws-iso-b"],
-        ["us-isof-", "aws-iso-f"],
-        ["us-iso-", "aws-iso"],
-        ["eu-isoe-", "aws-iso-e"],
-        ["eusc-", "aws-eusc"],
-    ];
-    const match = prefixes.find(([prefix]) => region.startsWith(prefix));
-    return match ? match[1] : "aws";
-}
+/** One region-to-partition mapping serves config validation and the policy builders. */
+export { partitionOf } from "../policies/arn";
 
 /** Whether the runtime's IANA time zone database knows this zone, as AWS Backup's ScheduleExpressionTimezone requires.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html */

@@ -30,18 +30,30 @@ export function assertAccountId(accountId: string): void {
     }
 }
 
-/** China and GovCloud regions live only in their own partitions; a mix-up yields ARNs that never match. */
+/** The ARN partition a region belongs to. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
+export function partitionOf(region: string): string {
+    const prefixes: Array<[string, string]> = [
+        ["cn-", "aws-cn"],
+        ["us-gov-", "aws-us-gov"],
+        ["us-isob-", "aws-iso-b"],
+        ["us-isof-", "aws-iso-f"],
+        ["us-iso-", "aws-iso"],
+        ["eu-isoe-", "aws-iso-e"],
+        ["eusc-", "aws-eusc"],
+    ];
+    const match = prefixes.find(([prefix]) => region.startsWith(prefix));
+    return match ? match[1] : "aws";
+}
+
+/** Regions live in exactly one partition; a mix-up yields ARNs that never match. */
 export function assertRegionInPartition(region: string, partition: string): void {
     assertPartition(partition);
     if (!REGION.test(region)) {
         throw new Error(`Not an AWS region code: ${JSON.stringify(region)}`);
     }
-    const expected = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : undefined;
-    if (expected !== undefined && partition !== expected) {
-        throw new Error(`Region ${region} belongs to partition ${expected}, not ${partition}`);
-    }
-    if ((partition === "aws-cn" || partition === "aws-us-gov") && expected !== partition) {
-        throw new Error(`Region ${region} is not in partition ${partition}`);
+    const expected = partitionOf(region);
+    if (partition !== expected) {
+        throw new Error(`Region ${region} is not in partition ${partition}: it belongs to partition ${expected}`);
     }
 }
 
