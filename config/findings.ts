@@ -36,3 +36,11 @@ export class FindingCollector {
         return this.findings.some((finding) => finding.severity === "error");
     }
 }
+
+/** The values that occur more than once, each listed once. */
+export function duplicates<T>(values: T[]): T[] {
+    const seen = new Set<T>();
+    const repeated = new Set<T>();
+    for (const value of values) (seen.has(value) ? repeated : seen).add(value);
+    return [...repeated];
+}

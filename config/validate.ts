@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import * as rules from "./aws-rules";
-import { Finding, FindingCollector, formatPath } from "./findings";
+import { duplicates, Finding, FindingCollector, formatPath } from "./findings";
 import { AccountModel, AccountRegionModel, arns, EnvironmentModel, PlanModel, physicalNames, Scope, SelectionModel, VaultModel } from "./model";
 import {
     AccountConfig,
@@ -108,13 +108,6 @@ function parseListSection<T>(collector: FindingCollector, section: string, raw: 
         if (entry !== undefined) parsed.push({ index, value: entry });
     });
     return parsed;
-}
-
-function duplicates<T>(values: T[]): T[] {
-    const seen = new Set<T>();
-    const repeated = new Set<T>();
-    for (const value of values) (seen.has(value) ? repeated : seen).add(value);
-    return [...repeated];
 }
 
 const sectionNames = Object.keys(sectionSchemas) as SectionName[];

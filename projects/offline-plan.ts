@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { duplicates } from "../config/findings";
 import { EnvironmentModel } from "../config/model";
 import { deployPlatform } from "./platform";
 
@@ -240,8 +241,5 @@ export function planEnvironment(model: EnvironmentModel, program: (model: Enviro
 
 /** Logical names the engine would reject as duplicates (same type and name), which the mock runtime lets through. */
 export function duplicateUrns(resources: PlannedResource[]): string[] {
-    const seen = new Set<string>();
-    const repeated = new Set<string>();
-    for (const resource of resources) (seen.has(resource.urn) ? repeated : seen).add(resource.urn);
-    return [...repeated];
+    return duplicates(resources.map((resource) => resource.urn));
 }

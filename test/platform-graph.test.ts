@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { duplicates } from "../config/findings";
 import { EnvironmentModel } from "../config/model";
 import { PlannedResource, duplicateUrns } from "../projects/offline-plan";
 import { PolicyDocument } from "../policies";
@@ -60,8 +61,7 @@ for (const stack of ["dev", "prod"]) {
                 .filter((r) => r.custom && typeof r.inputs.name === "string")
                 .map((r) => `${r.type}|${r.account}|${r.region}|${r.inputs.name}`);
             assert.equal(new Set(physical).size, physical.length);
-            const logical = graph.resources.map((r) => r.name);
-            const repeated = logical.filter((name, i) => logical.indexOf(name) !== i);
+            const repeated = duplicates(graph.resources.map((r) => r.name));
             // Components and the resource they wrap may not share a name either: every logical name is unique.
             assert.deepEqual(repeated, []);
         });
