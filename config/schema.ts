@@ -29,10 +29,20 @@ export const tagKey = z
     .regex(rules.TAG_CHARACTERS, { error: "tag key may only contain letters, digits, spaces and _.:/=+-@" })
     .refine((key) => !key.toLowerCase().startsWith("aws:"), { error: 'tag keys starting with "aws:" are reserved by AWS' });
 
-export const tagValue = z
-    .string({ error: "tag value must be a string" })
-    .max(rules.TAG_VALUE_MAX, { error: `tag value must be at most ${rules.TAG_VALUE_MAX} characters` })
-    .regex(rules.TAG_CHARACTERS, { error: "tag value may only contain letters, digits, spaces and _.:/=+-@" });
+/** A tag value, or with `wildcard` a StringLike pattern, which may also use "*".
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ConditionParameter.html */
+function tagValueSchema(wildcard: boolean) {
+    return z
+        .string({ error: "tag value must be a string" })
+        .max(rules.TAG_VALUE_MAX, { error: `tag value must be at most ${rules.TAG_VALUE_MAX} characters` })
+        .refine((value) => rules.TAG_CHARACTERS.test(wildcard ? value.replaceAll("*", "") : value), {
+            error: wildcard
+                ? "pattern may only contain letters, digits, spaces, _.:/=+-@ and the * wildcard"
+                : "tag value may only contain letters, digits, spaces and _.:/=+-@",
+        });
+}
+
+export const tagValue = tagValueSchema(false);
 
 export const tagMap = z.record(z.string(), tagValue).superRefine((tags, ctx) => {
     for (const key of Object.keys(tags)) {
@@ -160,14 +170,7 @@ export const ruleSchema = z
     }, evenWithOtherErrors);
 
 const tagCondition = z.strictObject({ key: tagKey, value: tagValue });
-/** StringLike/StringNotLike values may use "*" anywhere as a wildcard. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ConditionParameter.html */
-const tagLikeCondition = z.strictObject({
-    key: tagKey,
-    value: z
-        .string({ error: "tag value must be a string" })
-        .max(rules.TAG_VALUE_MAX, { error: `tag value must be at most ${rules.TAG_VALUE_MAX} characters` })
-        .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@*]*$/u, { error: "pattern may only contain letters, digits, spaces, _.:/=+-@ and the * wildcard" }),
-});
+const tagLikeCondition = z.strictObject({ key: tagKey, value: tagValueSchema(true) });
 
 /** Resource patterns a selection may name: "*" or an ARN, with "*" wildcards allowed. */
 const resourcePattern = z.string().refine((value) => value === "*" || /^arn:[a-z-]+:[a-z0-9-]+:[^\s]*$/.test(value), {
