@@ -1,6 +1,6 @@
 /** Shared test helpers: load a stack config, plan it under the mock runtime once, and query the recorded graph. */
 import * as path from "path";
-import { loadEnvironmentFromFile, projectValues, readStackFile } from "../../config/load";
+import { loadEnvironmentFromFile, readStackFile } from "../../config/load";
 import { EnvironmentModel } from "../../config/model";
 import { validateEnvironment, ValidationResult } from "../../config/validate";
 import { PlannedResource, planEnvironment, PlanResult } from "../../projects/offline-plan";
@@ -27,7 +27,6 @@ export function validate(values: Record<string, unknown>, stack = "test"): Valid
     return validateEnvironment({ stack, values });
 }
 
-export { projectValues };
 
 const planCache = new Map<string, Promise<PlanResult>>();
 
