@@ -27,7 +27,6 @@ export function validate(values: Record<string, unknown>, stack = "test"): Valid
     return validateEnvironment({ stack, values });
 }
 
-
 const planCache = new Map<string, Promise<PlanResult>>();
 
 /** Plans a committed stack (optionally with a scope) once per test run. */
