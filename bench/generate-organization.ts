@@ -1,3 +1,6 @@
+import * as YAML from "yaml";
+import { CONFIG_NAMESPACE } from "../config/constants";
+
 /**
  * A large, valid, fake organization for the plan benchmark: the config values map (keys without the
  * `backup-platform:` namespace) exactly as a stack file would hand it to validateEnvironment.
@@ -41,6 +44,14 @@ export function workloadAccountId(index: number): string {
     return `7${String(index + 1).padStart(11, "0")}`;
 }
 
+/** The organization as a stack file (`Pulumi.<stack>.yaml`), as `npm run plan -- --config` reads it. */
+export function organizationStackFile(shape: OrganizationShape): string {
+    const values = generateOrganization(shape);
+    const config: Record<string, unknown> = { "pulumi:disable-default-providers": ["aws"] };
+    for (const [key, value] of Object.entries(values)) config[`${CONFIG_NAMESPACE}:${key}`] = value;
+    return YAML.stringify({ config });
+}
+
 export function generateOrganization(shape: OrganizationShape): Record<string, unknown> {
     if (!Number.isInteger(shape.accounts) || shape.accounts < 1 || shape.accounts > 99_999) {
         throw new Error(`accounts must be a whole number between 1 and 99999, got ${shape.accounts}`);
@@ -63,7 +74,9 @@ export function generateOrganization(shape: OrganizationShape): Record<string, u
         deploymentRoleName: "BackupPlatformDeployment",
         breakGlassRoleName: "BackupBreakGlass",
         tags: { "cost-center": "platform-dr", owner: "platform-team@example.com" },
-        organization: { id: "o-b3nchm4rk01", rootId: "r-b3nc", managementAccountId: "600000000001" },
+        organization: { id: "o-b3nchm4rk01", rootId: "r-b3nc" },
+        managementAccount: { id: "600000000001", alias: "bench-management" },
+        bootstrap: { trustedPrincipalArns: ["arn:aws:iam::600000000009:role/bench-ci"] },
         centralAccount: { id: "600000000002", alias: "bench-backup-central", regions: [...regions] },
         organizationalUnits: ous,
         accounts,

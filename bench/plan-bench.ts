@@ -1,287 +1,219 @@
 /**
- * `npm run bench:plan`: how long the offline plan takes for a large organization rolled out one stack per account,
- * against a floor of the same number of bare resources under the same mock runtime.
+ * `npm run bench:plan`: how long `npm run plan` takes, and how much memory it needs, for a whole environment of 200
+ * and of 1,000 workload accounts, against the per-account floor measured in the same run.
  *
- *   npm run bench:plan -- [--accounts 200] [--regions 4] [--json]
+ *   npm run bench:plan -- [--accounts 200,1000] [--regions 4] [--json]
  *
- * Order (fixed): one untimed warm-up account of each program, then the platform phase, then the floor phase (the
- * floor needs the platform's per-account resource counts). A benchmark, not a test: it prints numbers, it asserts
- * only that the config is valid and that both phases register the same number of resources per account.
+ * For each size it generates a valid organization into a stack file, then runs, each as its own process of the
+ * compiled plan:
+ *   1. the whole-environment plan, summary (`plan --config <file>`), output discarded;
+ *   2. the same plan as JSON (`--json`);
+ *   3. the floor: every target of the same environment evaluated one after another in one thread, as a
+ *      stack-per-account rollout would evaluate them, with no rendering and no output.
+ * and reports wall time, peak RSS (maxRSS of the process, worker threads included) and the ratio whole plan / floor.
+ * At the first size it also plans in one thread (`--workers 0`) and checks that the output is byte for byte the same.
+ *
+ * A benchmark, not a test: it prints numbers and fails only when a plan fails or the outputs differ.
  */
-import * as aws from "@pulumi/aws";
+import { spawn } from "child_process";
 import { Command, InvalidArgumentError } from "commander";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { performance } from "perf_hooks";
-import * as v8 from "v8";
-import * as vm from "vm";
-import { AccountModel, EnvironmentModel } from "../config/model";
-import { validateEnvironment } from "../config/validate";
-import { planEnvironment } from "../projects/offline-plan";
-import { accountProvider } from "../projects/platform";
-import { BENCH_REGIONS, generateOrganization } from "./generate-organization";
+import { loadEnvironmentFromFile } from "../config/load";
+import { planTarget, plannedTargets } from "../projects/offline-plan";
+import { BENCH_REGIONS, organizationStackFile } from "./generate-organization";
 
 interface Options {
-    accounts: number;
+    accounts: number[];
     regions: number;
     json: boolean;
+    floor?: string;
 }
 
-function positiveInt(max: number) {
-    return (text: string): number => {
-        const value = Number(text);
-        if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
-        return value;
-    };
+/** The targets set by the issue this plan was built for: 1,000 accounts × 4 regions in 20 s and 512 MB on 2 cores. */
+const TARGET = { accounts: 1000, seconds: 20, rssMb: 512 };
+
+function accountList(text: string): number[] {
+    const values = text.split(",").map(Number);
+    if (values.some((value) => !Number.isInteger(value) || value < 1 || value > 99_999)) {
+        throw new InvalidArgumentError("expected whole numbers from 1 to 99999, separated by commas");
+    }
+    return values;
+}
+
+function regionCount(text: string): number {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > BENCH_REGIONS.length) throw new InvalidArgumentError(`expected 1 to ${BENCH_REGIONS.length}`);
+    return value;
 }
 
 function parseOptions(argv: string[]): Options {
-    const program = new Command()
+    return new Command()
         .name("bench:plan")
-        .description("Benchmark the offline plan of a generated organization, one stack (plan run) per account, against a bare-resource floor.")
-        .option("--accounts <n>", "workload accounts to generate", positiveInt(99_999), 200)
-        .option("--regions <n>", `regions per account (first N of ${BENCH_REGIONS.join(", ")})`, positiveInt(BENCH_REGIONS.length), 4)
-        .option("--json", "print the results as one JSON object instead of the report", false)
-        .parse(argv);
-    return program.opts<Options>();
-}
-
-/** A full GC between phases and at checkpoints: --expose-gc if given, else enabled at run time (npm script has no flag). */
-function findGc(): { gc?: () => void; source: string } {
-    if (typeof global.gc === "function") return { gc: global.gc as () => void, source: "--expose-gc" };
-    try {
-        v8.setFlagsFromString("--expose-gc");
-        const gc = vm.runInNewContext("gc") as unknown;
-        if (typeof gc === "function") return { gc: gc as () => void, source: "v8.setFlagsFromString('--expose-gc')" };
-    } catch {
-        // fall through: no forced GC
-    }
-    return { source: "unavailable" };
+        .description("Benchmark the offline plan of generated environments against the per-account floor.")
+        .option("--accounts <list>", "environment sizes, in workload accounts", accountList, [200, 1000])
+        .option("--regions <n>", `regions per account (first N of ${BENCH_REGIONS.join(", ")})`, regionCount, 4)
+        .option("--json", "print the results as one JSON object", false)
+        .option("--floor <file>", "(internal) evaluate every target of this stack file in one thread and report the time")
+        .parse(argv)
+        .opts<Options>();
 }
 
 const MB = 1024 * 1024;
-const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-interface Checkpoint {
-    /** Accounts planned so far in the phase. */
-    accounts: number;
-    /** Mean plan time of the accounts since the previous checkpoint, ms: drift here means per-run cost grows. */
-    windowMeanMs: number;
-    /** heapUsed right after a forced full GC, MB: what the process retains (absent without forced GC). */
-    heapUsedAfterGcMb?: number;
-    rssMb: number;
-}
+/** Preloaded into each measured process: reports its peak RSS (all threads) on stderr as it exits. */
+const USAGE_REPORTER = `process.on("exit", () => process.stderr.write("\\nBENCH_USAGE " + JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }) + "\\n"));`;
 
-interface PhaseResult {
-    name: string;
-    accounts: number;
-    resources: number;
+interface RunResult {
     seconds: number;
-    msPerAccount: number;
-    msPerAccountRegion: number;
-    resourcesPerSecond: number;
-    perAccountMs: { min: number; median: number; p95: number; max: number };
     peakRssMb: number;
-    peakHeapUsedMb: number;
-    /** At the start and after each quarter of the accounts. */
-    checkpoints: Checkpoint[];
+    outputBytes: number;
+    outputSha256: string;
+    /** The last part of stdout, for the summary's totals line. */
+    tail: string;
+    /** Whatever the process printed on stderr besides the usage report. */
+    stderr: string;
 }
 
-function percentile(sorted: number[], p: number): number {
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-
-function scoped(model: EnvironmentModel, account: AccountModel): EnvironmentModel {
-    return { ...model, scope: { kind: "account", accountId: account.id } };
-}
-
-/** The floor program for one account: its provider plus `vaults` bare vaults, nothing else. */
-function floorProgram(account: AccountModel, vaults: number) {
-    return (model: EnvironmentModel) => {
-        const provider = accountProvider(model, account);
-        for (let i = 0; i < vaults; i++) new aws.backup.Vault(`v-${i}`, { name: `v-${i}` }, { provider });
-        return {};
-    };
-}
-
-async function runPhase(
-    name: string,
-    model: EnvironmentModel,
-    accountRegions: number,
-    plan: (account: AccountModel, index: number) => Promise<number>,
-    gc: (() => void) | undefined,
-    progress: boolean,
-): Promise<PhaseResult> {
-    const accounts = model.accounts;
-    const checkpointEvery = Math.max(1, Math.ceil(accounts.length / 4));
-    const times: number[] = [];
-    const checkpoints: Checkpoint[] = [];
-    const checkpoint = (done: number) => {
-        const since = checkpoints.length === 0 ? done : checkpoints[checkpoints.length - 1].accounts;
-        const windowMeanMs = round(mean(times.slice(since, done)));
-        gc?.();
-        const memory = process.memoryUsage();
-        checkpoints.push({ accounts: done, windowMeanMs, ...(gc ? { heapUsedAfterGcMb: mb(memory.heapUsed) } : {}), rssMb: mb(memory.rss) });
-    };
-    checkpoint(0);
-    let resources = 0;
-    let peakRss = 0;
-    let peakHeap = 0;
-    for (let index = 0; index < accounts.length; index++) {
+/** Runs `node <args>` with the usage reporter, hashing stdout as it streams instead of keeping it. */
+function measure(args: string[], reporter: string): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
         const started = performance.now();
-        resources += await plan(accounts[index], index);
-        times.push(performance.now() - started);
-        const memory = process.memoryUsage();
-        peakRss = Math.max(peakRss, memory.rss);
-        peakHeap = Math.max(peakHeap, memory.heapUsed);
-        const done = index + 1;
-        if (done % checkpointEvery === 0 || done === accounts.length) {
-            checkpoint(done);
-            if (progress)
-                process.stderr.write(`  ${name}: ${done}/${accounts.length} accounts, ${resources} resources, ${round(mean(times) / 1000, 3)} s/account\n`);
-        }
+        const child = spawn(process.execPath, ["--require", reporter, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+        const hash = createHash("sha256");
+        let bytes = 0;
+        let tail = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+            hash.update(chunk);
+            bytes += chunk.length;
+            tail = (tail + chunk.toString("utf8")).slice(-8192);
+        });
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+        child.on("error", reject);
+        child.on("close", (code) => {
+            const seconds = (performance.now() - started) / 1000;
+            const usage = /BENCH_USAGE (\{.*\})/.exec(stderr);
+            const rest = stderr.replace(/\n?BENCH_USAGE .*\n?/, "").trim();
+            if (code !== 0) return reject(new Error(`node ${args.join(" ")} exited ${code}: ${rest || tail.slice(-2000)}`));
+            const maxRssKb = usage ? (JSON.parse(usage[1]) as { maxRssKb: number }).maxRssKb : NaN;
+            resolve({ seconds: round(seconds, 2), peakRssMb: round((maxRssKb * 1024) / MB), outputBytes: bytes, outputSha256: hash.digest("hex"), tail, stderr: rest });
+        });
+    });
+}
+
+/** `--floor`: every target evaluated one after another in this thread; prints `{ seconds, targets, registrations }`. */
+async function floor(file: string): Promise<void> {
+    const loaded = loadEnvironmentFromFile(file, "bench");
+    if (!loaded.model) throw new Error(`the generated stack file is invalid: ${loaded.findings.map((f) => f.message).join("; ")}`);
+    const started = performance.now();
+    let registrations = 0;
+    const targets = plannedTargets(loaded.model);
+    for (const target of targets) registrations += (await planTarget(loaded.model, target)).resources.length;
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(JSON.stringify({ seconds: round(seconds, 2), targets: targets.length, registrations }) + "\n");
+}
+
+interface SizeResult {
+    accounts: number;
+    accountRegions: number;
+    targets: number;
+    registrations: number;
+    summary: RunResult;
+    json: RunResult;
+    floor: RunResult & { evaluationSeconds: number };
+    wholeOverFloor: { summary: number; json: number };
+    singleThreadIdentical?: boolean;
+}
+
+async function benchSize(accounts: number, regions: number, workDir: string, reporter: string, checkSingleThread: boolean): Promise<SizeResult> {
+    const file = path.join(workDir, `Pulumi.bench-${accounts}.yaml`);
+    fs.writeFileSync(file, organizationStackFile({ accounts, regions }));
+    const plan = path.join(__dirname, "..", "cli", "plan.js");
+    const base = [plan, "--config", file, "--stack", "bench"];
+    process.stderr.write(`  ${accounts} accounts: summary plan...`);
+    const summary = await measure(base, reporter);
+    process.stderr.write(` ${summary.seconds} s; JSON plan...`);
+    const json = await measure([...base, "--json"], reporter);
+    process.stderr.write(` ${json.seconds} s; floor...`);
+    const floorRun = await measure([__filename, "--floor", file], reporter);
+    const floorReport = JSON.parse(floorRun.tail.trim().split("\n").pop()!) as { seconds: number; targets: number; registrations: number };
+    process.stderr.write(` ${floorRun.seconds} s\n`);
+    const totals = /Totals: (\d+) targets .*?, (\d+) account-regions, (\d+) registrations/.exec(summary.tail);
+    if (!totals) throw new Error(`the summary has no totals line:\n${summary.tail.slice(-1000)}`);
+    if (Number(totals[3]) !== floorReport.registrations) {
+        throw new Error(`the plan registered ${totals[3]} resources, the floor ${floorReport.registrations}: they must evaluate the same targets`);
     }
-    const totalMs = times.reduce((sum, value) => sum + value, 0);
-    const sorted = [...times].sort((a, b) => a - b);
+    let singleThreadIdentical: boolean | undefined;
+    if (checkSingleThread) {
+        process.stderr.write(`  ${accounts} accounts: single-thread plan for the byte-for-byte check...\n`);
+        const single = await measure([...base, "--workers", "0"], reporter);
+        singleThreadIdentical = single.outputSha256 === summary.outputSha256;
+        if (!singleThreadIdentical) throw new Error("the plan's output differs between worker threads and one thread");
+    }
     return {
-        name,
-        accounts: accounts.length,
-        resources,
-        seconds: round(totalMs / 1000, 3),
-        msPerAccount: round(totalMs / accounts.length),
-        msPerAccountRegion: round(totalMs / accountRegions),
-        resourcesPerSecond: Math.round(resources / (totalMs / 1000)),
-        perAccountMs: {
-            min: round(sorted[0]),
-            median: round(percentile(sorted, 50)),
-            p95: round(percentile(sorted, 95)),
-            max: round(sorted[sorted.length - 1]),
-        },
-        peakRssMb: mb(peakRss),
-        peakHeapUsedMb: mb(peakHeap),
-        checkpoints,
+        accounts,
+        accountRegions: Number(totals[2]),
+        targets: Number(totals[1]),
+        registrations: Number(totals[3]),
+        summary,
+        json,
+        floor: { ...floorRun, evaluationSeconds: floorReport.seconds },
+        wholeOverFloor: { summary: round(summary.seconds / floorRun.seconds, 2), json: round(json.seconds / floorRun.seconds, 2) },
+        singleThreadIdentical,
     };
 }
 
 async function main(): Promise<void> {
     const options = parseOptions(process.argv);
-    const progress = !options.json;
-    const { gc, source: gcSource } = findGc();
-    const startRssMb = mb(process.memoryUsage().rss);
-
-    // 1. Generate and validate once.
-    const values = generateOrganization({ accounts: options.accounts, regions: options.regions });
-    const validationStarted = performance.now();
-    const validation = validateEnvironment({ stack: "bench", values });
-    const validationMs = performance.now() - validationStarted;
-    const errors = validation.findings.filter((finding) => finding.severity === "error");
-    const warnings = validation.findings.filter((finding) => finding.severity === "warning");
-    if (!validation.model || errors.length > 0) {
-        const list = validation.findings.map((finding) => `  ${finding.severity} ${finding.path}: ${finding.message}`).join("\n");
-        throw new Error(`the generated organization does not validate (${errors.length} errors):\n${list}`);
+    if (options.floor) return floor(options.floor);
+    if (path.extname(__filename) !== ".js") throw new Error("run the compiled benchmark: npm run bench:plan");
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
+    const reporter = path.join(workDir, "usage-reporter.js");
+    fs.writeFileSync(reporter, USAGE_REPORTER);
+    process.stderr.write(`Offline plan benchmark: Node ${process.version}, ${os.availableParallelism()} cores, ${round(os.totalmem() / MB / 1024)} GiB\n`);
+    const results: SizeResult[] = [];
+    try {
+        for (const [index, accounts] of options.accounts.entries()) results.push(await benchSize(accounts, options.regions, workDir, reporter, index === 0));
+    } finally {
+        fs.rmSync(workDir, { recursive: true, force: true });
     }
-    const model = validation.model;
-    const accountRegions = model.accounts.reduce((sum, account) => sum + account.regions.length, 0);
-
-    // Warm-up (untimed): module loading and JIT for both programs, on the first account.
-    const first = model.accounts[0];
-    const firstCount = (await planEnvironment(scoped(model, first))).resources.length;
-    await planEnvironment(scoped(model, first), floorProgram(first, Math.max(0, firstCount - 2)));
-
-    // 2. Platform phase, one plan run (stack) per account.
-    const counts: number[] = [];
-    const breakdown = { custom: 0, components: 0, providers: 0, stacks: 0 };
-    gc?.();
-    const platform = await runPhase(
-        "platform",
-        model,
-        accountRegions,
-        async (account) => {
-            const { resources } = await planEnvironment(scoped(model, account));
-            for (const resource of resources) {
-                if (resource.type === "pulumi:pulumi:Stack") breakdown.stacks++;
-                else if (resource.type.startsWith("pulumi:providers:")) breakdown.providers++;
-                else if (resource.custom) breakdown.custom++;
-                else breakdown.components++;
-            }
-            counts.push(resources.length);
-            return resources.length;
-        },
-        gc,
-        progress,
-    );
-
-    // 3. Floor phase: the same number of registered resources per account (stack + provider + bare vaults).
-    gc?.();
-    const floor = await runPhase(
-        "floor",
-        model,
-        accountRegions,
-        async (account, index) => {
-            const { resources } = await planEnvironment(scoped(model, account), floorProgram(account, counts[index] - 2));
-            if (resources.length !== counts[index]) {
-                throw new Error(`floor registered ${resources.length} resources for ${account.alias}, the platform ${counts[index]}: the counts must match`);
-            }
-            return resources.length;
-        },
-        gc,
-        progress,
-    );
-
-    const ratio = round(floor.resources > 0 ? platform.seconds / platform.resources / (floor.seconds / floor.resources) : NaN, 2);
-    const result = {
-        node: process.version,
-        order: "warm-up (1 account of each, untimed), then platform, then floor",
-        forcedGc: gcSource,
-        accounts: model.accounts.length,
-        regionsPerAccount: options.regions,
-        regions: BENCH_REGIONS.slice(0, options.regions),
-        accountRegions,
-        totalResources: platform.resources,
-        resourcesPerAccount: { min: Math.min(...counts), max: Math.max(...counts), mean: round(mean(counts), 1) },
-        platformBreakdown: breakdown,
-        validation: { ms: round(validationMs), warnings: warnings.length },
-        startRssMb,
-        platform,
-        floor,
-        platformOverFloorTimePerResource: ratio,
-    };
-
     if (options.json) {
-        process.stdout.write(JSON.stringify(result) + "\n");
+        process.stdout.write(JSON.stringify({ node: process.version, cores: os.availableParallelism(), regions: options.regions, results }) + "\n");
         return;
     }
-    const later = (phase: PhaseResult) => phase.checkpoints.slice(1);
-    const driftLine = (phase: PhaseResult) =>
-        later(phase)
-            .map((c) => `<=${c.accounts}: ${c.windowMeanMs}`)
-            .join("  ");
-    const memoryLine = (phase: PhaseResult) =>
-        gc ? phase.checkpoints.map((c) => `${c.accounts}: ${c.heapUsedAfterGcMb}`).join("  ") + " MB" : "n/a (no forced GC)";
-    const phaseLines = (phase: PhaseResult) => [
-        `${phase.name.padEnd(8)}  ${phase.seconds.toFixed(2).padStart(8)} s   ${phase.msPerAccountRegion.toFixed(2).padStart(7)} ms/account-region   ` +
-            `${String(phase.resourcesPerSecond).padStart(6)} resources/s   peak RSS ${phase.peakRssMb} MB   peak heapUsed ${phase.peakHeapUsedMb} MB`,
-        `          per account ms: min ${phase.perAccountMs.min}  median ${phase.perAccountMs.median}  p95 ${phase.perAccountMs.p95}  max ${phase.perAccountMs.max}`,
-        `          mean ms per account, by quarter: ${driftLine(phase)}`,
-        `          heapUsed after full GC, by accounts done: ${memoryLine(phase)}`,
-    ];
     const lines = [
-        `Offline plan benchmark (Node ${process.version}; order: ${result.order}; forced GC: ${gcSource})`,
-        `organization  ${result.accounts} accounts x ${result.regionsPerAccount} regions (${result.regions.join(", ")}) = ${accountRegions} account-regions, 3 OUs, 3 tiers`,
-        `resources     ${result.totalResources} per phase (${result.resourcesPerAccount.min}-${result.resourcesPerAccount.max} per account; platform: ` +
-            `${breakdown.custom} custom, ${breakdown.components} components, ${breakdown.providers} providers, ${breakdown.stacks} stacks)`,
-        `validation    ${result.validation.ms} ms, once for the whole organization (${result.validation.warnings} warnings)`,
+        `Offline plan benchmark (Node ${process.version}, ${os.availableParallelism()} cores; ${options.regions} regions per account; each run is its own process)`,
         "",
-        ...phaseLines(platform),
-        ...phaseLines(floor),
-        "",
-        `platform/floor time per resource: ${ratio}x`,
+        "accounts  targets  registrations  run                         wall s   peak RSS MB   output MB   / floor",
     ];
+    for (const result of results) {
+        const row = (label: string, run: RunResult, ratio: string) =>
+            `${String(result.accounts).padStart(8)}  ${String(result.targets).padStart(7)}  ${String(result.registrations).padStart(13)}  ${label.padEnd(26)}  ` +
+            `${run.seconds.toFixed(2).padStart(6)}   ${String(run.peakRssMb).padStart(11)}   ${round(run.outputBytes / MB).toFixed(1).padStart(9)}   ${ratio}`;
+        lines.push(row("whole plan, summary", result.summary, `${result.wholeOverFloor.summary}x`));
+        lines.push(row("whole plan, --json", result.json, `${result.wholeOverFloor.json}x`));
+        lines.push(row(`floor (${result.floor.evaluationSeconds} s evaluating)`, result.floor, "1x"));
+        if (result.singleThreadIdentical !== undefined) lines.push(`          output with worker threads = output in one thread, byte for byte: ${result.singleThreadIdentical}`);
+    }
+    const atTarget = results.find((result) => result.accounts === TARGET.accounts && options.regions === 4);
+    if (atTarget) {
+        const worst = Math.max(atTarget.summary.seconds, atTarget.json.seconds);
+        const rss = Math.max(atTarget.summary.peakRssMb, atTarget.json.peakRssMb);
+        lines.push(
+            "",
+            `target for ${TARGET.accounts} accounts x 4 regions: at most ${TARGET.seconds} s and ${TARGET.rssMb} MB; measured ${worst} s and ${rss} MB: ` +
+                (worst <= TARGET.seconds && rss <= TARGET.rssMb ? "met" : "NOT met"),
+        );
+    }
     process.stdout.write(lines.join("\n") + "\n");
 }
 
 main().catch((error) => {
-    process.stderr.write(`bench:plan failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`bench:plan failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
 });

@@ -1,179 +1,223 @@
 /**
  * `npm run plan -- --stack dev`: the offline plan. Validates a stack config, evaluates the real program for it under
- * Pulumi's mock runtime (no Pulumi CLI, no credentials), and prints what would be created in every account and
- * region, or every problem in the config with its path.
+ * Pulumi's mock runtime (no Pulumi CLI, no credentials), and prints what would be created in every target account and
+ * region, or every problem in the config with its file position and path.
+ *
+ * Targets are evaluated one at a time (in worker threads when there are many) and written as soon as each is done, in
+ * order, so an organization of a thousand accounts plans in bounded memory and the output does not depend on how many
+ * threads made it.
  */
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { Finding } from "../config/findings";
+import { Finding, renderFinding } from "../config/findings";
 import { loadEnvironmentFromFile, stackFilePath } from "../config/load";
-import { duplicateUrns, PlannedResource, planEnvironment } from "../projects/offline-plan";
+import { EnvironmentModel } from "../config/model";
+import { formatScope, parseScope, parseStackName, stackNameFor } from "../config/scope";
+import { iamPolicySize, PolicyDocument } from "../policies";
+import { plannedTargets } from "../projects/offline-plan";
+import { deploymentRolePoliciesFor, deploymentRoleTemplateFor } from "../projects/organization";
+import { renderJsonFooter, renderJsonHeader, renderSummaryFooter, renderSummaryHeader, TargetStats } from "./plan-render";
+import { PlanFormat, planTargetOutput, TargetOutput, TargetTask } from "./plan-target";
 
-interface PlanOptions {
+export interface PlanOptions {
+    /** Environment (`prod`) or per-target stack (`prod.central`); its `Pulumi.<environment>.yaml` is planned. */
     stack: string;
     config?: string;
     scope?: string;
     json?: boolean;
+    /** Print the deployment role's policies instead of planning: `true` for every kind, or `workload` / `central`. */
+    deploymentPolicy?: boolean | string;
+    /** Worker threads for evaluation; 0 evaluates in this thread. Default: one per core for large plans. */
+    workers?: number;
 }
 
-/** The `--json` document. */
+/** Where output goes; resolves once the text is accepted, so a slow reader slows the plan instead of filling memory. */
+export type Write = (text: string) => Promise<void>;
+
+/** The `--json` document when a config is invalid (and the shape of the streamed one). */
 export interface PlanDocument {
     stack: string;
     scope: string | null;
-    resources: Array<Pick<PlannedResource, "type" | "name" | "account" | "region" | "parent" | "protect" | "inputs">>;
+    resources: Array<{ type: string; name: string; account: string | null; region: string | null; parent: string | null; protect: boolean; inputs: Record<string, unknown> }>;
     findings: Finding[];
 }
 
-const SHORT_TYPES: Record<string, string> = {
-    "aws:kms/key:Key": "KMS key",
-    "aws:kms/alias:Alias": "key alias",
-    "aws:backup/vault:Vault": "vault",
-    "aws:backup/vaultPolicy:VaultPolicy": "vault access policy",
-    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "vault lock",
-    "aws:backup/plan:Plan": "backup plan",
-    "aws:backup/selection:Selection": "selection",
-    "aws:iam/role:Role": "IAM role",
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "managed policy attachment",
-};
+/** Plans with many targets use worker threads, when the plan runs as compiled JavaScript. */
+const WORKER_THRESHOLD = 16;
 
-/** One line per resource worth naming in an account-region, e.g. `vault acme-backup-standard (compliance lock)`. */
-function describe(resource: PlannedResource, all: PlannedResource[]): string | undefined {
-    const inputs = resource.inputs as Record<string, any>;
-    switch (resource.type) {
-        case "aws:kms/key:Key":
-            return `KMS key (rotation ${inputs.enableKeyRotation ? "on" : "off"}, ${inputs.deletionWindowInDays}-day deletion window)${resource.protect ? " [protected]" : ""}`;
-        case "aws:kms/alias:Alias":
-            return `key alias ${inputs.name}`;
-        case "aws:backup/vault:Vault": {
-            const lock = all.find((other) => other.type === "aws:backup/vaultLockConfiguration:VaultLockConfiguration" && other.parent === resource.parent);
-            const lockText = lock
-                ? `, ${(lock.inputs as any).changeableForDays ? "compliance" : "governance"} lock ${(lock.inputs as any).minRetentionDays}..${(lock.inputs as any).maxRetentionDays ?? "∞"} days`
-                : "";
-            return `vault ${inputs.name} (access policy${lockText})${resource.protect ? " [protected]" : ""}`;
-        }
-        case "aws:backup/plan:Plan": {
-            const rules = (inputs.rules as any[]).map(
-                (rule) => `${rule.ruleName} ${rule.schedule}${rule.lifecycle?.deleteAfter ? ` keep ${rule.lifecycle.deleteAfter}d` : ""}`,
-            );
-            return `plan ${inputs.name}: ${rules.join("; ")}`;
-        }
-        case "aws:iam/role:Role":
-            return `IAM role ${inputs.name}`;
-        default:
-            return undefined;
+interface Resolved {
+    file: string;
+    stack: string;
+    scopeText?: string;
+}
+
+/** Which file and stack name a plan is of: `--stack prod --scope central` plans stack `prod.central` from Pulumi.prod.yaml. */
+function resolveInputs(options: PlanOptions, projectDir: string): Resolved {
+    const named = parseStackName(options.stack);
+    const environment = named?.environment ?? options.stack;
+    const stackScope = named && named.scope.kind !== "all" ? formatScope(named.scope) : undefined;
+    const scopeText = options.scope ?? stackScope;
+    const scope = scopeText === undefined ? undefined : parseScope(scopeText);
+    return {
+        file: options.config ?? stackFilePath(projectDir, environment),
+        stack: scope ? stackNameFor(environment, scope) : options.stack,
+        scopeText,
+    };
+}
+
+/** Evaluates targets in order, `inFlight` at a time, and writes each one's text as soon as it and all before it are done. */
+async function writeInOrder(count: number, inFlight: number, evaluate: (index: number) => Promise<TargetOutput>, write: Write): Promise<TargetStats[]> {
+    const stats: TargetStats[] = [];
+    const pending: Array<Promise<TargetOutput>> = [];
+    const flushOne = async () => {
+        const output = await pending.shift()!;
+        stats.push(output.stats);
+        await write(output.text);
+    };
+    for (let index = 0; index < count; index++) {
+        pending.push(evaluate(index));
+        // Swallow here so an early failure is not "unhandled" while it waits its turn; flushOne rethrows it.
+        pending[pending.length - 1].catch(() => undefined);
+        if (pending.length >= inFlight) await flushOne();
+    }
+    while (pending.length > 0) await flushOne();
+    return stats;
+}
+
+/** Runs the evaluation of every target in this thread, or in a pool of worker threads. */
+async function evaluateTargets(model: EnvironmentModel, format: PlanFormat, workers: number, write: Write): Promise<TargetStats[]> {
+    const count = plannedTargets(model).length;
+    if (workers === 0) return writeInOrder(count, 1, (index) => planTargetOutput(model, { index, format }), write);
+    const { Piscina } = await import("piscina");
+    const extension = path.extname(__filename);
+    const pool = new Piscina<TargetTask, TargetOutput>({
+        filename: path.join(__dirname, `plan-worker${extension}`),
+        workerData: { model },
+        minThreads: workers,
+        maxThreads: workers,
+        // Running from TypeScript sources (tests), workers need the same on-the-fly compilation.
+        execArgv: extension === ".ts" ? ["-r", "ts-node/register/transpile-only"] : [],
+    });
+    try {
+        return await writeInOrder(count, workers * 4, (index) => pool.run({ index, format }), write);
+    } finally {
+        await pool.destroy();
     }
 }
 
-function renderFindings(findings: Finding[]): string[] {
-    return findings.map((finding) => `  ${finding.severity === "error" ? "error  " : "warning"} ${finding.path}: ${finding.message}`);
+function defaultWorkers(targets: number): number {
+    if (path.extname(__filename) !== ".js" || targets < WORKER_THRESHOLD) return 0;
+    return Math.max(1, Math.min(os.availableParallelism(), 8));
 }
 
-function renderSummary(stack: string, scope: string, file: string, resources: PlannedResource[], findings: Finding[]): string {
+/** The deployment role's policies, as text or one JSON document, for teams that create the role their own way. */
+function renderDeploymentPolicies(model: EnvironmentModel, which: boolean | string, json: boolean): { exitCode: number; text: string } {
+    const kinds = which === true ? (["workload", "central"] as const) : ([which] as const);
+    if (!kinds.every((kind) => kind === "workload" || kind === "central")) {
+        return { exitCode: 1, text: `--deployment-policy takes workload or central, not ${JSON.stringify(which)}\n` };
+    }
+    const roleName = model.roles.deploymentRoleName;
+    const byKind = Object.fromEntries(kinds.map((kind) => [kind, deploymentRolePoliciesFor(model, kind as "workload" | "central")])) as Record<string, PolicyDocument[]>;
+    if (json) {
+        const templates = Object.fromEntries(kinds.map((kind) => [kind, deploymentRoleTemplateFor(model, kind as "workload" | "central")]));
+        return { exitCode: 0, text: JSON.stringify({ roleName, policies: byKind, templates }, null, 2) + "\n" };
+    }
     const lines: string[] = [];
-    lines.push(`Offline plan of stack ${stack} (scope ${scope}) from ${file}`);
-    lines.push("Evaluated under Pulumi's mock runtime: no Pulumi CLI and no AWS credentials were used.", "");
-    const custom = resources.filter((resource) => resource.custom && !resource.type.startsWith("pulumi:providers:"));
-    const accounts = [...new Set(custom.map((resource) => resource.account ?? "unknown"))];
-    const stampOf = (account: string) => resources.find((resource) => resource.type === "backup-platform:stamp:AccountBackup" && resource.account === account);
-    for (const account of accounts) {
-        const inAccount = custom.filter((resource) => (resource.account ?? "unknown") === account);
-        lines.push(`${stampOf(account)?.name ?? "account"} (${account}): ${inAccount.length} resources`);
-        const regions = [...new Set(inAccount.map((resource) => resource.region))].sort((a, b) => (a ?? "").localeCompare(b ?? ""));
-        for (const region of regions) {
-            const here = inAccount.filter((resource) => resource.region === region);
-            lines.push(`  ${region ?? "global"}`);
-            for (const resource of here) {
-                const text = describe(resource, resources);
-                if (text) lines.push(`    - ${text}`);
-            }
-            const attachments = here.filter((resource) => resource.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-            if (attachments.length > 0) {
-                lines.push(
-                    `    - ${attachments.length} AWS managed policies: ${attachments
-                        .map((a) =>
-                            String((a.inputs as any).policyArn)
-                                .split("/")
-                                .pop(),
-                        )
-                        .join(", ")}`,
-                );
-            }
-        }
+    for (const [kind, documents] of Object.entries(byKind)) {
+        const sizes = documents.map((document) => iamPolicySize(document).toLocaleString("en-US")).join(", ");
+        lines.push(`# Deployment role ${roleName} in ${kind} accounts: ${documents.length} managed policies (${sizes} of 6,144 characters)`);
+        documents.forEach((document, index) => lines.push(`# policy ${index + 1}`, JSON.stringify(document, null, 2)));
         lines.push("");
     }
-    const counts = new Map<string, number>();
-    for (const resource of custom) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
-    const accountRegions = new Set(custom.filter((resource) => resource.region).map((resource) => `${resource.account}/${resource.region}`));
-    lines.push(
-        `Totals: ${accounts.length} accounts, ${accountRegions.size} account-regions, ${resources.length} registrations ` +
-            `(${custom.length} AWS resources, ${resources.filter((r) => r.type.startsWith("pulumi:providers:")).length} providers, ` +
-            `${resources.filter((r) => !r.custom).length} components and stack)`,
-    );
-    for (const [type, count] of [...counts].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(count).padStart(5)}  ${SHORT_TYPES[type] ?? type}`);
-    const protectedCount = resources.filter((resource) => resource.protect).length;
-    lines.push(`  ${protectedCount} stateful resources are protected from deletion and replacement.`, "");
-    const warnings = findings.filter((finding) => finding.severity === "warning");
-    lines.push(warnings.length === 0 ? "Findings: none." : `Findings (${warnings.length} warnings, no errors):`);
-    lines.push(...renderFindings(warnings));
-    return lines.join("\n");
+    return { exitCode: 0, text: lines.join("\n") };
 }
 
-export async function runPlan(options: PlanOptions, projectDir: string): Promise<{ exitCode: number; output: string }> {
-    const file = options.config ?? stackFilePath(projectDir, options.stack);
-    const loaded = loadEnvironmentFromFile(file, options.stack, options.scope);
-    const findings = loaded.findings;
-    if (!loaded.model) {
-        if (options.json) {
-            const document: PlanDocument = { stack: options.stack, scope: options.scope ?? null, resources: [], findings };
-            return { exitCode: 1, output: JSON.stringify(document, null, 2) };
-        }
-        const errors = findings.filter((finding) => finding.severity === "error");
-        const output = [`${file}: ${errors.length} error(s); nothing was planned.`, ...renderFindings(findings)].join("\n");
-        return { exitCode: 1, output };
-    }
+/** Plans and writes as it goes; returns the exit code (0 valid, 1 findings with errors). */
+export async function streamPlan(options: PlanOptions, projectDir: string, write: Write): Promise<number> {
+    const { file, stack, scopeText } = resolveInputs(options, projectDir);
+    const loaded = loadEnvironmentFromFile(file, stack, scopeText);
+    const findings = [...loaded.findings];
     const model = loaded.model;
-    const scope = model.scope.kind === "all" ? "all" : `account:${model.scope.accountId}`;
-    const plan = await planEnvironment(model);
-    // The engine rejects two resources with one URN; the mock runtime does not, so check here.
-    for (const urn of duplicateUrns(plan.resources)) {
-        findings.push({ severity: "error", path: "(program)", message: `two resources share the URN ${urn}` });
+    if (!model) {
+        if (options.json) {
+            const document: PlanDocument = { stack, scope: scopeText ?? null, resources: [], findings };
+            await write(JSON.stringify(document, null, 2) + "\n");
+        } else {
+            const errors = findings.filter((finding) => finding.severity === "error");
+            await write([`${path.relative(process.cwd(), file) || file}: ${errors.length} error(s); nothing was planned.`, ...findings.map(renderFinding)].join("\n") + "\n");
+        }
+        return 1;
     }
-    const exitCode = findings.some((finding) => finding.severity === "error") ? 1 : 0;
-    if (options.json) {
-        const document: PlanDocument = {
-            stack: options.stack,
-            scope,
-            resources: plan.resources.map(({ type, name, account, region, parent, protect, inputs }) => ({
-                type,
-                name,
-                account,
-                region,
-                parent,
-                protect,
-                inputs,
-            })),
-            findings,
-        };
-        return { exitCode, output: JSON.stringify(document, null, 2) };
+    if (options.deploymentPolicy !== undefined && options.deploymentPolicy !== false) {
+        const { exitCode, text } = renderDeploymentPolicies(model, options.deploymentPolicy, options.json === true);
+        await write(text);
+        return exitCode;
     }
-    return { exitCode, output: renderSummary(options.stack, scope, path.relative(process.cwd(), file) || file, plan.resources, findings) };
+    const scope = formatScope(model.scope);
+    const format: PlanFormat = options.json ? "json" : "summary";
+    const workers = options.workers ?? defaultWorkers(plannedTargets(model).length);
+    await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file));
+    const stats = await evaluateTargets(model, format, workers, write);
+    // The engine rejects two resources with one URN; the mock runtime does not, so check here, across all targets.
+    const seen = new Set<string>();
+    for (const urn of stats.flatMap((target) => target.urns)) {
+        if (seen.has(urn)) findings.push({ severity: "error", path: "(program)", message: `two resources share the URN ${urn}` });
+        seen.add(urn);
+    }
+    const anyResources = stats.some((target) => target.registrations > 0);
+    await write(options.json ? renderJsonFooter(anyResources, findings) + "\n" : renderSummaryFooter(stats, findings));
+    return findings.some((finding) => finding.severity === "error") ? 1 : 0;
+}
+
+/** Plans into a string: for tests and callers that want the whole output. */
+export async function runPlan(options: PlanOptions, projectDir: string): Promise<{ exitCode: number; output: string }> {
+    const parts: string[] = [];
+    const exitCode = await streamPlan(options, projectDir, async (text) => {
+        parts.push(text);
+    });
+    return { exitCode, output: parts.join("").replace(/\n$/, "") };
+}
+
+/** The directory of Pulumi.yaml above `start`: the sources' parent, or the compiled bundle's grandparent. */
+export function findProjectDir(start: string): string {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) return path.resolve(start, "..");
+    }
+}
+
+/** Writes to stdout, waiting for it to drain when its buffer is full. */
+function stdoutWriter(): Write {
+    return (text) =>
+        new Promise<void>((resolve, reject) => {
+            if (process.stdout.write(text)) resolve();
+            else process.stdout.once("drain", resolve).once("error", reject);
+        });
+}
+
+function workerCount(text: string): number {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0 || value > 64) throw new InvalidArgumentError("expected a whole number from 0 to 64");
+    return value;
 }
 
 async function main(): Promise<void> {
     const program = new Command()
         .name("plan")
         .description("Plan a stack offline: validate its config and show what the program would create, without AWS.")
-        .option("--stack <name>", "stack whose Pulumi.<stack>.yaml to plan", "dev")
-        .option("--config <file>", "plan this stack config file instead of Pulumi.<stack>.yaml")
-        .option("--scope <scope>", 'override the scope: "all" or "account:<12-digit id>"')
+        .option("--stack <name>", "environment (Pulumi.<name>.yaml) or per-target stack such as prod.central", "dev")
+        .option("--config <file>", "plan this stack config file instead of Pulumi.<environment>.yaml")
+        .option("--scope <scope>", "plan one scope: all, organization, central or account:<12-digit id>")
         .option("--json", "print one JSON document instead of the summary")
+        .option("--deployment-policy [kind]", "print the deployment role's IAM policies (workload, central, or both) instead of planning")
+        .option("--workers <n>", "worker threads that evaluate targets (0: none); default one per core for large plans", workerCount)
         .parse(process.argv);
     const options = program.opts<PlanOptions>();
-    const projectDir = path.resolve(__dirname, "..");
+    const projectDir = findProjectDir(__dirname);
     try {
-        const { exitCode, output } = await runPlan(options, projectDir);
-        process.stdout.write(output + "\n");
-        process.exitCode = exitCode;
+        process.exitCode = await streamPlan(options, projectDir, stdoutWriter());
     } catch (error) {
         // A failure inside the program is a bug, not a config problem; say what failed without a stack trace.
         process.stderr.write(`plan failed: ${(error as Error).message}\n`);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "../config/constants";
 import { AccountModel } from "../config/model";
 import { AccountRegionBackup } from "./account-region-backup";
 import { BackupServiceRole } from "./backup-service-role";
@@ -19,7 +20,7 @@ export class AccountBackup extends pulumi.ComponentResource {
     public readonly regions: Record<string, AccountRegionBackup>;
 
     constructor(name: string, args: AccountBackupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("backup-platform:stamp:AccountBackup", name, {}, opts);
+        super(componentType("stamp", "AccountBackup"), name, {}, opts);
         const { account } = args;
         // Everything below must land in this account: refuse to fall back to an ambient default provider.
         if (!opts?.provider && !(opts?.providers && Object.keys(opts.providers).length > 0)) {

@@ -3,6 +3,8 @@ import { AccountRegionModel } from "../config/model";
 import { BackupKey } from "./backup-key";
 import { BackupPlan } from "./backup-plan";
 import { BackupVault } from "./backup-vault";
+import { backupRegionSettings } from "./region-settings";
+import { componentType } from "../config/constants";
 
 /** Arguments of an {@link AccountRegionBackup}. */
 export interface AccountRegionBackupArgs {
@@ -10,7 +12,7 @@ export interface AccountRegionBackupArgs {
     accountId: string;
     /** ARN partition of the account. */
     partition: string;
-    /** What to create in this region: key, vaults, plans. */
+    /** What to create in this region: region settings, key, vaults, plans. */
     stamp: AccountRegionModel;
     /** ARN of the account's AWS Backup service role. */
     backupRoleArn: pulumi.Input<string>;
@@ -22,7 +24,7 @@ export interface AccountRegionBackupArgs {
     tags: Record<string, string>;
 }
 
-/** The complete AWS Backup setup of one account in one region: KMS key, vaults, plans and selections. */
+/** The complete AWS Backup setup of one account in one region: region settings, KMS key, vaults, plans and selections. */
 export class AccountRegionBackup extends pulumi.ComponentResource {
     public readonly keyArn: pulumi.Output<string>;
     /** Vault ARNs by vault key. */
@@ -31,8 +33,10 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
     public readonly planIds: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: AccountRegionBackupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("backup-platform:stamp:AccountRegionBackup", name, {}, opts);
+        super(componentType("stamp", "AccountRegionBackup"), name, {}, opts);
         const { stamp } = args;
+        // Before any plan: a selected resource of a type that is not opted in is skipped without an error.
+        const settings = backupRegionSettings(`${name}-region-settings`, stamp.region, stamp.regionSettings, { parent: this });
         const key = new BackupKey(
             `${name}-kms`,
             {
@@ -72,7 +76,7 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
             const backupPlan = new BackupPlan(
                 `${name}-tier-${plan.tier}`,
                 { region: stamp.region, plan, targetVaultName: target.vaultName, backupRoleArn: args.backupRoleArn, tags: args.tags },
-                { parent: this },
+                { parent: this, dependsOn: settings ? [settings] : [] },
             );
             this.planIds[plan.tier] = backupPlan.planId;
         }

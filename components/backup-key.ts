@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "../config/constants";
 import { backupKeyPolicy, serializePolicy } from "../policies";
 
 /** Arguments of a {@link BackupKey}. */
@@ -30,7 +31,7 @@ export class BackupKey extends pulumi.ComponentResource {
     public readonly keyId: pulumi.Output<string>;
 
     constructor(name: string, args: BackupKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("backup-platform:kms:BackupKey", name, {}, opts);
+        super(componentType("kms", "BackupKey"), name, {}, opts);
         const policy = pulumi
             .output(args.backupRoleArn)
             .apply((backupRoleArn) =>

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "../config/constants";
 import { PlanModel, RuleModel, SelectionModel } from "../config/model";
 
 /** Arguments of a {@link BackupPlan}. */
@@ -22,7 +23,7 @@ export class BackupPlan extends pulumi.ComponentResource {
     public readonly arn: pulumi.Output<string>;
 
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("backup-platform:backup:BackupPlan", name, {}, opts);
+        super(componentType("backup", "BackupPlan"), name, {}, opts);
         const { plan, region } = args;
         const backupPlan = new aws.backup.Plan(
             `${name}-plan`,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "../config/constants";
 import { backupServiceManagedPolicyArns, backupServiceTrustPolicy, serializePolicy } from "../policies";
 
 /** Arguments of a {@link BackupServiceRole}. */
@@ -20,7 +21,7 @@ export class BackupServiceRole extends pulumi.ComponentResource {
     public readonly roleName: pulumi.Output<string>;
 
     constructor(name: string, args: BackupServiceRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("backup-platform:iam:BackupServiceRole", name, {}, opts);
+        super(componentType("iam", "BackupServiceRole"), name, {}, opts);
         const role = new aws.iam.Role(
             `${name}-role`,
             {

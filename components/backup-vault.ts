@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { componentType } from "../config/constants";
 import { VaultLockModel } from "../config/model";
 import { backupVaultAccessPolicy, serializePolicy } from "../policies";
 
@@ -27,7 +28,7 @@ export class BackupVault extends pulumi.ComponentResource {
     public readonly vaultName: pulumi.Output<string>;
 
     constructor(name: string, args: BackupVaultArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("backup-platform:backup:BackupVault", name, {}, opts);
+        super(componentType("backup", "BackupVault"), name, {}, opts);
         if (!args.kmsKeyArn) {
             throw new Error(`BackupVault ${name}: pass kmsKeyArn, the customer-managed key that encrypts the vault`);
         }

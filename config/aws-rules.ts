@@ -3,6 +3,8 @@
  * Kept as data so messages, schema checks and tests quote the same numbers.
  */
 import { Region } from "@pulumi/aws/types/enums";
+import { getAllTimezones } from "countries-and-timezones";
+import { closestMatch } from "./suggest";
 
 /** Account ids are exactly 12 digits. https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html */
 export const ACCOUNT_ID = /^\d{12}$/;
@@ -22,10 +24,27 @@ export const RULE_NAME = PLAN_NAME;
 export const SELECTION_NAME = PLAN_NAME;
 /** IAM role names. https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */
 export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** KMS alias names: "alias/" then letters, digits, '/', '_', '-'; up to 256 characters; "alias/aws/" is reserved.
+/** KMS alias names: "alias/" then letters, digits, '/', '_', '-'; up to 256 characters; only the "alias/aws/" prefix is
+ * reserved (for AWS managed keys), so "alias/aws-backup" is a valid customer alias.
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html */
 export const KMS_ALIAS_NAME = /^alias\/[a-zA-Z0-9/_-]+$/;
 export const KMS_ALIAS_MAX_LENGTH = 256;
+export const KMS_RESERVED_ALIAS_PREFIX = "alias/aws/";
+
+/** What is wrong with a KMS alias name, or undefined if AWS KMS accepts it. */
+export function kmsAliasProblem(alias: string): string | undefined {
+    if (!KMS_ALIAS_NAME.test(alias)) return 'must be "alias/" then letters, digits, /, _ or - (AWS KMS CreateAlias)';
+    if (alias.length > KMS_ALIAS_MAX_LENGTH) return `must be at most ${KMS_ALIAS_MAX_LENGTH} characters (AWS KMS CreateAlias)`;
+    if (alias.startsWith(KMS_RESERVED_ALIAS_PREFIX)) return `must not start with ${KMS_RESERVED_ALIAS_PREFIX}, which AWS reserves for AWS managed keys (AWS KMS CreateAlias)`;
+    return undefined;
+}
+
+/** StackSet names: letters, digits and hyphens, starting with a letter, at most 128 characters.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html */
+export const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
+/** One CreateStackInstances call targets at most 50 OUs.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html */
+export const MAX_STACK_SET_TARGET_OUS = 50;
 /** IAM account alias rules, reused for our account aliases because they become part of logical names.
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccountAlias.html */
 export const ACCOUNT_ALIAS = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/;
@@ -34,6 +53,12 @@ export const ACCOUNT_ALIAS = /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/;
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html */
 export const MIN_START_WINDOW_MINUTES = 60;
 export const MAX_WINDOW_MINUTES = 52_560_000;
+/** AWS Backup's defaults when a rule sets no windows: start within 8 hours, complete within 7 days.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html
+ * The Pulumi/Terraform provider would otherwise send its own defaults (60 and 180 minutes), so the platform sends these
+ * explicitly and checks the completion window against them. */
+export const DEFAULT_START_WINDOW_MINUTES = 480;
+export const DEFAULT_COMPLETION_WINDOW_MINUTES = 10_080;
 /** AWS Backup rejects a completion window that is not at least 60 minutes longer than the start window
  * ("CompletionWindowMinutes must be at least 60 minutes greater than StartWindowMinutes"). */
 export const MIN_COMPLETION_AFTER_START_MINUTES = 60;
@@ -51,9 +76,15 @@ export const MAX_RETENTION_DAYS = 36_500;
 export const MIN_CONTINUOUS_RETENTION_DAYS = 1;
 export const MAX_CONTINUOUS_RETENTION_DAYS = 35;
 
-/** Vault Lock: a 72-hour cooling-off period means ChangeableForDays must be 3 or more; retention bounds as above.
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-lockconfigurationtype.html */
+/** Vault Lock: a 72-hour cooling-off period means ChangeableForDays must be 3 or more, and at most 36,500; retention
+ * bounds as above. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultLockConfiguration.html */
 export const MIN_LOCK_CHANGEABLE_FOR_DAYS = 3;
+export const MAX_LOCK_CHANGEABLE_FOR_DAYS = 36_500;
+
+/** A selection's Resources and NotResources each hold at most 500 ARNs without wildcards, or 30 with.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html */
+export const MAX_SELECTION_ARNS = 500;
+export const MAX_SELECTION_WILDCARD_ARNS = 30;
 
 /** Tags: key 1-128 and value 0-256 Unicode characters from a fixed set; the "aws:" prefix is reserved; at most 50
  * user tags a resource. https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html */
@@ -68,14 +99,29 @@ export const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(Region))
 /** One region-to-partition mapping serves config validation and the policy builders. */
 export { partitionOf } from "../policies/arn";
 
-/** Whether the runtime's IANA time zone database knows this zone, as AWS Backup's ScheduleExpressionTimezone requires.
- * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html */
-export function isIanaTimeZone(zone: string): boolean {
-    if (zone.trim() !== zone || zone === "") return false;
-    try {
-        new Intl.DateTimeFormat("en-US", { timeZone: zone });
-        return true;
-    } catch {
-        return false;
-    }
+/**
+ * Time zone names of the tz database, links included (`US/Pacific`), spelled exactly. AWS Backup takes an IANA name in
+ * ScheduleExpressionTimezone; `Intl` would accept `europe/london` and canonicalize it, but that is not a tz name.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html
+ * The list comes from countries-and-timezones (deprecated names included, i.e. the tz database's backward links);
+ * "Factory" is a placeholder zone, not a place.
+ */
+const TIME_ZONES: ReadonlySet<string> = new Set(Object.keys(getAllTimezones({ deprecated: true })).filter((zone) => zone !== "Factory"));
+
+/** What is wrong with a time zone name, with the exact name suggested for a near miss; undefined if it is one. */
+export function timeZoneProblem(zone: string): string | undefined {
+    if (TIME_ZONES.has(zone)) return undefined;
+    const exact = [...TIME_ZONES].find((name) => name.toLowerCase() === zone.trim().toLowerCase());
+    const suggestion = exact ?? closestMatch(zone, TIME_ZONES);
+    const hint = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : " (e.g. Europe/Berlin, Etc/UTC)";
+    return `${JSON.stringify(zone)} is not a time zone name of the tz database${exact ? " (names are case-sensitive)" : ""}${hint}`;
+}
+
+/** What is wrong with a principal trusted to assume a role, or undefined for an exact IAM role or user ARN. */
+export function trustedPrincipalProblem(arn: string): string | undefined {
+    const match = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/([\w+=,.@/-]+)$/.exec(arn);
+    if (arn.includes("*") || arn.includes("?")) return "must be an exact ARN: a wildcard would trust any role whose name matches, including one an attacker creates";
+    if (/:root$/.test(arn)) return "must name a role or user, not an account root (which would trust every identity of that account)";
+    if (!match) return "is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name>)";
+    return undefined;
 }

@@ -1,28 +1,85 @@
 /**
- * The validated environment: plain data derived once from a stack config. Components receive slices of it and
- * never see raw config. Every physical name and ARN another account or policy needs is computed here, so it is
+ * The validated environment: plain data derived once from a stack config. Programs and components receive slices of
+ * it and never see raw config. Every physical name and ARN another account or policy needs is computed here, so it is
  * deterministic and can be named without stack references.
  */
+import type { Scope } from "./scope";
 
-export type Scope = { kind: "all" } | { kind: "account"; accountId: string };
+export type { Scope } from "./scope";
+
+/** The three kinds of account the platform deploys into, each with its own program. */
+export type TargetKind = "management" | "central" | "workload";
+
+/**
+ * An account the platform deploys into. Management, central and workload accounts share this shape, so one function
+ * makes the provider of any of them and one module names their stacks.
+ */
+export interface Target {
+    kind: TargetKind;
+    id: string;
+    /** Names the account's resources and its provider; unique across the environment. */
+    alias: string;
+    /** Role every deployment into this account assumes. */
+    deploymentRoleArn: string;
+    /** Region of the account's provider, and of its global resources' API calls (IAM, Organizations). */
+    homeRegion: string;
+    /** Regions the platform deploys into in this account. */
+    regions: string[];
+}
 
 export interface EnvironmentModel {
-    /** Stack (environment) name, e.g. "dev". */
+    /** Environment name, e.g. "prod": what the platform's tags carry, the same for all of the environment's stacks. */
+    environment: string;
+    /** Stack this evaluation belongs to, e.g. "prod" or "prod.acct-510000000007"; it names the Pulumi stack resource. */
     stack: string;
     scope: Scope;
     /** ARN partition of every region in this environment (aws, aws-cn, aws-us-gov, ...). */
     partition: string;
     /** Prefix of every physical name this platform creates. */
     namePrefix: string;
-    organization: { id: string; rootId: string; managementAccountId: string };
+    organization: { id: string; rootId: string };
     /** Tags on every resource (user tags plus the platform's own). */
     tags: Record<string, string>;
+    /** Role names every member account shares. */
+    roles: { deploymentRoleName: string; breakGlassRoleName: string; backupServiceRoleName: string };
+    management: ManagementAccountModel;
     central: CentralAccountModel;
     /** Workload accounts in config order. */
     accounts: AccountModel[];
 }
 
+export interface ManagementAccountModel {
+    target: Target;
+    /** The deployment-role bootstrap, when configured. */
+    bootstrap?: BootstrapModel;
+}
+
+/** A service-managed StackSet that creates the deployment role in member accounts. */
+export interface BootstrapModel {
+    /** Principals (exact IAM role or user ARNs) allowed to assume the deployment role: the CI or operator identity. */
+    trustedPrincipalArns: string[];
+    /** Deploy to accounts that join a targeted OU later, and remove the role's stack from accounts that leave. */
+    autoDeployment: boolean;
+    /** Keep the role when an account leaves a targeted OU (only with autoDeployment). */
+    retainStacksOnAccountRemoval: boolean;
+    /** One StackSet per kind of member account, each with the policy its programs need. */
+    stackSets: DeploymentRoleStackSetModel[];
+}
+
+export interface DeploymentRoleStackSetModel {
+    /** Which programs run under the role this StackSet creates. */
+    kind: "workload" | "central";
+    /** Physical StackSet name. */
+    name: string;
+    /** OU ids (or the root id) the StackSet targets. */
+    organizationalUnitIds: string[];
+    /** With `accountFilter`, narrows the OUs to these accounts (INTERSECTION) or leaves them out (DIFFERENCE). */
+    accounts: string[];
+    accountFilter: "NONE" | "INTERSECTION" | "DIFFERENCE";
+}
+
 export interface CentralAccountModel {
+    target: Target;
     accountId: string;
     alias: string;
     regions: string[];
@@ -30,9 +87,12 @@ export interface CentralAccountModel {
     vaultName: string;
     /** Central vault ARN by region, for copy actions and policies in other accounts. */
     vaultArnByRegion: Record<string, string>;
+    /** Region settings (resource-type opt-in) by central region. */
+    regionSettings: Record<string, RegionSettingsModel>;
 }
 
 export interface AccountModel {
+    target: Target;
     id: string;
     alias: string;
     ou: { name: string; id: string };
@@ -45,9 +105,22 @@ export interface AccountModel {
     regions: AccountRegionModel[];
 }
 
+/**
+ * Which resource types AWS Backup protects in an account-region. AWS Backup skips resource types that are not opted
+ * in, silently, even when a selection names them.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/service-opt-in.html
+ */
+export interface RegionSettingsModel {
+    /** Opt-in per AWS Backup resource type name (`S3`, `DynamoDB`, ...). */
+    optIn: Record<string, boolean>;
+    /** Full AWS Backup management per resource type that has it (`DynamoDB`, `EFS`). */
+    fullManagement: Record<string, boolean>;
+}
+
 export interface AccountRegionModel {
     region: string;
     key: { aliasName: string; description: string };
+    regionSettings: RegionSettingsModel;
     vaults: VaultModel[];
     plans: PlanModel[];
 }
@@ -62,7 +135,9 @@ export interface VaultModel {
 
 export interface VaultLockModel {
     mode: "governance" | "compliance";
-    minRetentionDays: number;
+    /** Shortest retention the lock allows; absent means no minimum. */
+    minRetentionDays?: number;
+    /** Longest retention the lock allows; absent means no maximum. */
     maxRetentionDays?: number;
     changeableForDays?: number;
 }
@@ -86,8 +161,10 @@ export interface RuleModel {
     name: string;
     schedule: string;
     timezone: string;
-    startWindowMinutes?: number;
-    completionWindowMinutes?: number;
+    /** Minutes after the scheduled time within which a job must start (AWS Backup's default 480 when config sets none). */
+    startWindowMinutes: number;
+    /** Minutes after the scheduled time within which a job must finish (AWS Backup's default 10,080 when config sets none). */
+    completionWindowMinutes: number;
     lifecycle?: LifecycleModel;
     continuousBackup: boolean;
     recoveryPointTags: Record<string, string>;
@@ -119,6 +196,7 @@ export const physicalNames = {
     selection: (prefix: string, tier: string) => `${prefix}-${tier}`,
     backupRole: (prefix: string) => `${prefix}-backup-service`,
     keyAlias: (prefix: string) => `alias/${prefix}-backup`,
+    deploymentRoleStackSet: (prefix: string, kind: "workload" | "central") => `${prefix}-deployment-role-${kind}`,
 };
 
 export const arns = {
@@ -127,8 +205,28 @@ export const arns = {
         `arn:${partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`,
 };
 
-/** The accounts a scope deploys. */
-export function accountsInScope(model: EnvironmentModel): AccountModel[] {
+/** Every target of the environment: the management account, the central account, then workload accounts in order. */
+export function allTargets(model: EnvironmentModel): Target[] {
+    return [model.management.target, model.central.target, ...model.accounts.map((account) => account.target)];
+}
+
+/** The targets a scope deploys. */
+export function targetsInScope(model: EnvironmentModel): Target[] {
     const scope = model.scope;
-    return scope.kind === "all" ? model.accounts : model.accounts.filter((account) => account.id === scope.accountId);
+    switch (scope.kind) {
+        case "all":
+            return allTargets(model);
+        case "organization":
+            return [model.management.target];
+        case "central":
+            return [model.central.target];
+        case "account":
+            return model.accounts.filter((account) => account.id === scope.accountId).map((account) => account.target);
+    }
+}
+
+/** The workload accounts a scope deploys. */
+export function accountsInScope(model: EnvironmentModel): AccountModel[] {
+    const ids = new Set(targetsInScope(model).map((target) => target.id));
+    return model.accounts.filter((account) => ids.has(account.id));
 }

@@ -44,43 +44,77 @@ export function backupVaultAccessPolicy(args: BackupVaultAccessPolicyArgs): Poli
     assertRoleArn(breakGlassRoleArn, "breakGlassRoleArn", { partition: vault.partition, accountId: vault.accountId });
     assertRoleArn(deploymentRoleArn, "deploymentRoleArn", { partition: vault.partition, accountId: vault.accountId });
 
-    const exceptBreakGlass: PolicyCondition = { ArnNotEquals: { "aws:PrincipalArn": breakGlassRoleArn } };
-    const denyExceptBreakGlass = (Sid: string, Action: string[], Resource: string): PolicyStatement => ({
-        Sid,
-        Effect: "Deny",
-        Principal: "*",
-        Action,
-        Resource,
-        Condition: exceptBreakGlass,
-    });
-
     return {
         Version: "2012-10-17",
         Statement: [
-            // Deleting a recovery point and shortening its lifecycle both end a
-            // backup before its planned retention. Resource is "*" because recovery
-            // point ARNs belong to the source service (e.g. arn:aws:ec2:...:snapshot/...),
-            // not to the vault; AWS's own "deny deleting recovery points" example does the same.
-            denyExceptBreakGlass("DenyEarlyRecoveryPointLossExceptBreakGlass", ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"], "*"),
-            // Only an empty vault can be deleted, but deleting it also drops its lock and
-            // this policy, so the next backups would land unprotected in a recreated vault.
-            // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html
-            denyExceptBreakGlass("DenyVaultDeletionExceptBreakGlass", ["backup:DeleteBackupVault"], vaultArn),
-            // Removing OR replacing this policy would lift every Deny above, so both are
-            // guarded. Replacing is the easier bypass; the AWS Config rule
-            // backup-recovery-point-manual-deletion-disabled requires
-            // PutBackupVaultAccessPolicy in the Deny for the same reason:
-            // https://docs.aws.amazon.com/config/latest/developerguide/backup-recovery-point-manual-deletion-disabled.html
-            // The deployment role is exempt too, or the next `pulumi up` that changes
-            // this policy would be denied by it.
-            {
-                Sid: "DenyAccessPolicyTamperingExceptBreakGlassAndDeployment",
-                Effect: "Deny",
-                Principal: "*",
-                Action: ["backup:DeleteBackupVaultAccessPolicy", "backup:PutBackupVaultAccessPolicy"],
-                Resource: vaultArn,
-                Condition: { ArnNotEquals: { "aws:PrincipalArn": [breakGlassRoleArn, deploymentRoleArn] } },
-            },
+            recoveryPointProtection([breakGlassRoleArn, deploymentRoleArn]),
+            earlyRecoveryPointLossOnlyBy(breakGlassRoleArn),
+            vaultDeletionOnlyBy(vaultArn, [breakGlassRoleArn]),
+            accessPolicyDeletionOnlyBy(vaultArn, [breakGlassRoleArn, deploymentRoleArn]),
         ],
+    };
+}
+
+/** Deny unless the caller is one of `principalArns` (by aws:PrincipalArn, so the roles need not exist yet). */
+function exceptPrincipals(principalArns: string[]): PolicyCondition {
+    return { ArnNotEquals: { "aws:PrincipalArn": principalArns.length === 1 ? principalArns[0] : principalArns } };
+}
+
+/**
+ * The statement AWS Config's `backup-recovery-point-manual-deletion-disabled` rule looks for: one Deny of
+ * DeleteRecoveryPoint, UpdateRecoveryPointLifecycle and PutBackupVaultAccessPolicy with `*` as Principal and Resource;
+ * without it the rule reports the vault NON_COMPLIANT. The exempted principals go into the rule's principalArnList.
+ * https://docs.aws.amazon.com/config/latest/developerguide/backup-recovery-point-manual-deletion-disabled.html
+ * Replacing the policy is guarded with deletion because a replaced policy lifts every Deny here; the deployment role is
+ * exempt so the next `pulumi up` can still update the policy, and the next statement keeps it from destroying backups.
+ * Resource is "*" because recovery point ARNs belong to the source service (arn:aws:ec2:...:snapshot/...), not the vault.
+ */
+export function recoveryPointProtection(exemptPrincipalArns: string[]): PolicyStatement {
+    return {
+        Sid: "DenyRecoveryPointDeletionAndPolicyChanges",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"],
+        Resource: "*",
+        Condition: exceptPrincipals(exemptPrincipalArns),
+    };
+}
+
+/** Deleting a recovery point or shortening its lifecycle ends a backup before its retention: only break-glass may. */
+export function earlyRecoveryPointLossOnlyBy(breakGlassRoleArn: string): PolicyStatement {
+    return {
+        Sid: "DenyEarlyRecoveryPointLossExceptBreakGlass",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+        Resource: "*",
+        Condition: exceptPrincipals([breakGlassRoleArn]),
+    };
+}
+
+/**
+ * Only an empty vault can be deleted, but deleting it also drops its lock and this policy, so the next backups would
+ * land unprotected in a recreated vault. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DeleteBackupVault.html
+ */
+export function vaultDeletionOnlyBy(vaultArn: string, principalArns: string[]): PolicyStatement {
+    return {
+        Sid: "DenyVaultDeletionExceptBreakGlass",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["backup:DeleteBackupVault"],
+        Resource: vaultArn,
+        Condition: exceptPrincipals(principalArns),
+    };
+}
+
+/** Removing this policy lifts every Deny in it. */
+export function accessPolicyDeletionOnlyBy(vaultArn: string, principalArns: string[]): PolicyStatement {
+    return {
+        Sid: "DenyAccessPolicyDeletionExceptBreakGlassAndDeployment",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["backup:DeleteBackupVaultAccessPolicy"],
+        Resource: vaultArn,
+        Condition: exceptPrincipals(principalArns),
     };
 }

@@ -2,11 +2,17 @@
  * The offline plan: evaluates the real program under Pulumi's mock runtime (no CLI, no plugins, no credentials)
  * and records every resource it registers, with its resolved inputs, parent, protect flag, account and region.
  * It is the `npm run plan` feature and the backbone of the tests.
+ *
+ * An environment is planned one target at a time, exactly as its stack-per-target rollout evaluates it, so memory
+ * stays bounded by the largest account, not by the organization.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { PROVIDER_TYPE_PREFIX, resourceType, STACK_TYPE } from "../components/resource-types";
+import { PROJECT_NAME } from "../config/constants";
 import { duplicates } from "../config/findings";
-import { EnvironmentModel } from "../config/model";
+import { EnvironmentModel, Target, targetsInScope } from "../config/model";
+import { Scope } from "../config/scope";
 import { deployPlatform } from "./platform";
 
 /** One registered resource as the engine would receive it. */
@@ -36,8 +42,7 @@ export interface PlanResult {
     outputs: Record<string, unknown>;
 }
 
-const STACK_TYPE = "pulumi:pulumi:Stack";
-const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
+export { PROJECT_NAME };
 
 interface Recorded {
     type: string;
@@ -51,24 +56,10 @@ interface Recorded {
     inputs: Record<string, unknown>;
 }
 
-/** Computed attributes the cloud would return, so outputs like ARNs resolve to realistic values under mocks. */
+/** The id and computed outputs the cloud would return, from the resource-type table, so ARNs resolve realistically. */
 function computedState(type: string, name: string, inputs: Record<string, any>, account: string, region: string, partition: string) {
-    const id = `${name}-id`;
-    const arnBase = (service: string) => `arn:${partition}:${service}:${region}:${account}`;
-    switch (type) {
-        case "aws:kms/key:Key":
-            return { id, state: { ...inputs, keyId: id, arn: `${arnBase("kms")}:key/${id}` } };
-        case "aws:kms/alias:Alias":
-            return { id: inputs.name, state: { ...inputs, arn: `${arnBase("kms")}:${inputs.name}` } };
-        case "aws:backup/vault:Vault":
-            return { id: inputs.name, state: { ...inputs, arn: `${arnBase("backup")}:backup-vault:${inputs.name}` } };
-        case "aws:backup/plan:Plan":
-            return { id, state: { ...inputs, arn: `${arnBase("backup")}:backup-plan:${id}`, version: "1" } };
-        case "aws:iam/role:Role":
-            return { id: inputs.name, state: { ...inputs, arn: `arn:${partition}:iam::${account}:role/${inputs.name}` } };
-        default:
-            return { id, state: { ...inputs } };
-    }
+    const offline = resourceType(type)?.offline;
+    return offline ? offline({ name, inputs, account, region, partition }) : { id: `${name}-id`, state: { ...inputs } };
 }
 
 /**
@@ -83,7 +74,7 @@ class RecordingMonitor {
     constructor(private readonly partition: string) {
         this.inner = new MockMonitor({
             newResource: async (args: pulumi.runtime.MockResourceArgs) => {
-                const provider = args.provider ? this.providers.get(args.provider.split("::").slice(0, -1).join("::")) : undefined;
+                const provider = args.provider ? this.providers.get(providerUrn(args.provider)) : undefined;
                 const region = (args.inputs.region as string | undefined) ?? provider?.region ?? "";
                 return computedState(args.type, args.name, args.inputs, provider?.account ?? "", region, provider?.partition ?? this.partition);
             },
@@ -140,6 +131,11 @@ class RecordingMonitor {
     }
 }
 
+/** A provider reference is `<urn>::<id>`; the URN keys the provider's location. */
+function providerUrn(reference: string): string {
+    return reference.split("::").slice(0, -1).join("::");
+}
+
 /** Where a provider deploys: its one allowed account and its region. */
 function providerLocation(inputs: Record<string, unknown>, partition: string) {
     const allowed = inputs.allowedAccountIds;
@@ -167,21 +163,18 @@ function decodeProviderInputs(inputs: Record<string, unknown>): Record<string, u
 
 /** Settings internals used to wait for registrations in flight; present in every @pulumi/pulumi 3.x. */
 const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
-/** The project name from Pulumi.yaml, so URNs match what `pulumi up` produces. */
-export const PROJECT_NAME = "backup-platform";
 
 function resolveLocations(recorded: Recorded[], providers: RecordingMonitor["providers"]): PlannedResource[] {
     const planned = recorded.map((record): PlannedResource => {
-        const providerUrn = record.providerRef ? record.providerRef.split("::").slice(0, -1).join("::") : "";
-        const provider = providers.get(providerUrn);
+        const provider = record.providerRef ? providers.get(providerUrn(record.providerRef)) : undefined;
         let account: string | null = null;
         let region: string | null = null;
         if (record.type.startsWith(PROVIDER_TYPE_PREFIX)) {
             account = providers.get(record.urn)?.account ?? null;
         } else if (record.custom) {
             account = provider?.account ?? null;
-            // IAM is global: its resources have no region even though their provider has one.
-            region = record.type.startsWith("aws:iam/") ? null : ((record.inputs.region as string | undefined) ?? provider?.region ?? null);
+            // Global resources (IAM) have no region even though their provider has one.
+            region = resourceType(record.type)?.global ? null : ((record.inputs.region as string | undefined) ?? provider?.region ?? null);
         }
         return {
             type: record.type,
@@ -215,28 +208,77 @@ function resolveLocations(recorded: Recorded[], providers: RecordingMonitor["pro
     return planned;
 }
 
+/**
+ * Runs `evaluate` without the Pulumi SDK's debugging aids, which the offline plan never shows and which cost most of
+ * its time: a stack trace captured for every promise the SDK creates (`debuggablePromise`, kept for its leak report)
+ * and for every resource (`Resource.callsites`, the source position the CLI shows). No SDK option turns them off, so
+ * they are replaced for the duration of the evaluation and restored after; where an SDK version lacks either
+ * function, it is left alone. The recorded graph is the same with or without them (test/offline-plan.test.ts).
+ */
+async function withoutDebugStacks<T>(evaluate: () => Promise<T>): Promise<T> {
+    const debuggable: { debuggablePromise?: unknown } = require("@pulumi/pulumi/runtime/debuggable");
+    const resource: { Resource?: { callsites?: unknown } } = require("@pulumi/pulumi/resource");
+    const saved = { promise: debuggable.debuggablePromise, callsites: resource.Resource?.callsites, limit: Error.stackTraceLimit };
+    if (typeof saved.promise === "function") debuggable.debuggablePromise = <P>(promise: P) => promise;
+    if (typeof saved.callsites === "function") resource.Resource!.callsites = () => [];
+    Error.stackTraceLimit = 0;
+    try {
+        return await evaluate();
+    } finally {
+        debuggable.debuggablePromise = saved.promise;
+        if (resource.Resource) resource.Resource.callsites = saved.callsites;
+        Error.stackTraceLimit = saved.limit;
+    }
+}
+
 /** Serializes plan runs: the Pulumi runtime is process-global. */
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Runs `deployPlatform(model)` under the mock runtime and returns the recorded resource graph. */
+/** Runs `program(model)` (the platform by default) under the mock runtime and returns the recorded resource graph. */
 export function planEnvironment(model: EnvironmentModel, program: (model: EnvironmentModel) => unknown = deployPlatform): Promise<PlanResult> {
-    const run = queue.then(async () => {
-        const monitor = new RecordingMonitor(model.partition);
-        pulumi.runtime.setMockOptions(monitor, PROJECT_NAME, model.stack, false);
-        let outputs: Record<string, unknown> | undefined;
-        try {
-            outputs = await pulumi.runtime.runInPulumiStack(async () => program(model));
-            await settings.waitForRPCs();
-        } catch (error) {
-            // Keep what was registered before the failure, so callers can see whether a graph was half-built.
-            await settings.waitForRPCs().catch(() => undefined);
-            throw Object.assign(error as Error, { plannedResources: resolveLocations(monitor.recorded, monitor.providers) });
-        }
-        const resources = resolveLocations(monitor.recorded, monitor.providers);
-        return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
-    });
+    const run = queue.then(() =>
+        withoutDebugStacks(async () => {
+            const monitor = new RecordingMonitor(model.partition);
+            pulumi.runtime.setMockOptions(monitor, PROJECT_NAME, model.stack, false);
+            let outputs: Record<string, unknown> | undefined;
+            try {
+                outputs = await pulumi.runtime.runInPulumiStack(async () => program(model));
+                await settings.waitForRPCs();
+            } catch (error) {
+                // Keep what was registered before the failure, so callers can see whether a graph was half-built.
+                await settings.waitForRPCs().catch(() => undefined);
+                throw Object.assign(error as Error, { plannedResources: resolveLocations(monitor.recorded, monitor.providers) });
+            }
+            return { resources: resolveLocations(monitor.recorded, monitor.providers), outputs: (outputs ?? {}) as Record<string, unknown> };
+        }),
+    );
     queue = run.catch(() => undefined);
     return run;
+}
+
+/** The scope that deploys exactly one target. */
+export function scopeOfTarget(target: Target): Scope {
+    switch (target.kind) {
+        case "management":
+            return { kind: "organization" };
+        case "central":
+            return { kind: "central" };
+        case "workload":
+            return { kind: "account", accountId: target.id };
+    }
+}
+
+/**
+ * Plans one target of an environment: the same program, narrowed to that target, under the environment's stack name,
+ * so its URNs are those of the whole environment's evaluation.
+ */
+export function planTarget(model: EnvironmentModel, target: Target): Promise<PlanResult> {
+    return planEnvironment({ ...model, scope: scopeOfTarget(target) });
+}
+
+/** The targets the model's scope deploys, in plan order. */
+export function plannedTargets(model: EnvironmentModel): Target[] {
+    return targetsInScope(model);
 }
 
 /** Logical names the engine would reject as duplicates (same type and name), which the mock runtime lets through. */

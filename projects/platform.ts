@@ -1,53 +1,51 @@
 /**
  * The platform program as a function of a validated model: what `pulumi up`, the offline plan, the benchmark and
- * Automation API inline programs all run.
+ * Automation API inline programs all run. It deploys every target of the model's scope with that target's own program:
+ * the organization program in the management account, the central program in the central account, and the workload
+ * program in each workload account.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { AccountBackup } from "../components/account-backup";
-import { AccountModel, accountsInScope, EnvironmentModel } from "../config/model";
+import { EnvironmentModel, Target, targetsInScope } from "../config/model";
+import { CentralOutputs, deployCentral } from "./central";
+import { deployOrganization, OrganizationOutputs } from "./organization";
+import { deployWorkload, WorkloadOutputs } from "./workload";
 
-/** Stack outputs: per account and region, what other stacks and operators need to find. */
+/** Stack outputs: what other stacks and operators need to find, per target. */
 export interface PlatformOutputs {
-    accounts: Record<
-        string,
-        {
-            alias: string;
-            backupRoleArn: pulumi.Output<string>;
-            regions: Record<
-                string,
-                { keyArn: pulumi.Output<string>; vaultArns: Record<string, pulumi.Output<string>>; planIds: Record<string, pulumi.Output<string>> }
-            >;
-        }
-    >;
+    organization?: OrganizationOutputs;
+    central?: CentralOutputs;
+    /** Workload accounts by id. */
+    accounts: Record<string, WorkloadOutputs>;
 }
 
-/** The provider for one account: assumes the deployment role there and refuses to act on any other account. */
-export function accountProvider(model: EnvironmentModel, account: AccountModel): aws.Provider {
-    return new aws.Provider(`${account.alias}-aws`, {
-        region: account.homeRegion as aws.Region,
-        allowedAccountIds: [account.id],
-        assumeRoles: [{ roleArn: account.deploymentRoleArn, sessionName: `backup-platform-${model.stack}` }],
+/** The provider for one target: assumes the deployment role there and refuses to act on any other account. */
+export function accountProvider(model: Pick<EnvironmentModel, "stack" | "tags">, target: Target): aws.Provider {
+    return new aws.Provider(`${target.alias}-aws`, {
+        region: target.homeRegion as aws.Region,
+        allowedAccountIds: [target.id],
+        assumeRoles: [{ roleArn: target.deploymentRoleArn, sessionName: `backup-platform-${model.stack}` }],
         defaultTags: { tags: model.tags },
     });
 }
 
-/** Deploys AWS Backup into every account of the model's scope. */
+/** Deploys every target of the model's scope. */
 export function deployPlatform(model: EnvironmentModel): PlatformOutputs {
     const outputs: PlatformOutputs = { accounts: {} };
-    for (const account of accountsInScope(model)) {
-        const provider = accountProvider(model, account);
-        const stamp = new AccountBackup(account.alias, { account, partition: model.partition, tags: model.tags }, { provider });
-        outputs.accounts[account.id] = {
-            alias: account.alias,
-            backupRoleArn: stamp.backupRoleArn,
-            regions: Object.fromEntries(
-                Object.entries(stamp.regions).map(([region, regional]) => [
-                    region,
-                    { keyArn: regional.keyArn, vaultArns: regional.vaultArns, planIds: regional.planIds },
-                ]),
-            ),
-        };
+    for (const target of targetsInScope(model)) {
+        const provider = accountProvider(model, target);
+        switch (target.kind) {
+            case "management":
+                outputs.organization = deployOrganization(model, provider);
+                break;
+            case "central":
+                outputs.central = deployCentral(model.central, provider);
+                break;
+            case "workload": {
+                const account = model.accounts.find((candidate) => candidate.id === target.id)!;
+                outputs.accounts[account.id] = deployWorkload(account, model, provider);
+                break;
+            }
+        }
     }
     return outputs;
 }

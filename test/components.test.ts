@@ -17,7 +17,7 @@ const tags = { team: "test" };
 
 /** Plans one component inside the ledger-prod account's provider and returns the recorded graph. */
 async function planComponent(build: (provider: aws.Provider) => void): Promise<Graph> {
-    const { resources } = await planEnvironment(prod, (model: EnvironmentModel) => build(accountProvider(model, ledger)));
+    const { resources } = await planEnvironment(prod, (model: EnvironmentModel) => build(accountProvider(model, ledger.target)));
     return new Graph(resources);
 }
 

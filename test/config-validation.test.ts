@@ -60,7 +60,31 @@ const invalidCases: InvalidCase[] = [
         message: /several AWS partitions/,
     },
     { rule: "accounts resolve to at least one tier", mutate: (v) => delete v.organizationalUnits.dev.tiers, path: "accounts[0].tiers", message: /no tiers/ },
-    { rule: "tiers exist", mutate: (v) => (v.accounts[0].tiers = ["hourly"]), path: "accounts[0].tiers", message: /unknown tier "hourly"/ },
+    { rule: "tiers exist", mutate: (v) => (v.accounts[0].tiers = ["hourly"]), path: "accounts[0].tiers[0]", message: /unknown tier "hourly"/ },
+    {
+        rule: "a misspelled tier gets the closest name",
+        mutate: (v) => (v.accounts[0].tiers = ["daliy"]),
+        path: "accounts[0].tiers[0]",
+        message: /unknown tier "daliy"; did you mean "daily"\?/,
+    },
+    {
+        rule: "a misspelled region gets the closest code",
+        mutate: (v) => (v.accounts[1].regions = ["eu-wset-1"]),
+        path: "accounts[1].regions[0]",
+        message: /"eu-wset-1" is not an AWS region code \(e\.g\. eu-west-1\); did you mean "eu-west-1"\?/,
+    },
+    {
+        rule: "a misspelled OU gets the closest name",
+        mutate: (v) => (v.accounts[0].ou = "tset"),
+        path: "accounts[0].ou",
+        message: /did you mean "test"\?/,
+    },
+    {
+        rule: "a misspelled key gets the closest key",
+        mutate: (v) => (daily(v).timezon = "Etc/UTC"),
+        path: "tiers.daily.rules.nightly.timezon",
+        message: /unknown key; did you mean "timezone"\?/,
+    },
     { rule: "tiers name a defined vault", mutate: (v) => (v.tiers.daily.vault = "gold"), path: "tiers.daily.vault", message: /unknown vault "gold"/ },
     { rule: "cron has six fields", mutate: (v) => (daily(v).schedule = "cron(0 2 * * ?)"), path: "tiers.daily.rules.nightly.schedule", message: /exactly 6/ },
     {
@@ -81,7 +105,27 @@ const invalidCases: InvalidCase[] = [
         path: "tiers.daily.rules.nightly.schedule",
         message: /at least 60 minutes/,
     },
-    { rule: "IANA time zones", mutate: (v) => (daily(v).timezone = "Europe/Dublim"), path: "tiers.daily.rules.nightly.timezone", message: /IANA time zone/ },
+    {
+        rule: "time zones are tz database names",
+        mutate: (v) => (daily(v).timezone = "Europe/Dublim"),
+        path: "tiers.daily.rules.nightly.timezone",
+        message: /not a time zone name of the tz database; did you mean "Europe\/Dublin"\?/,
+    },
+    {
+        rule: "time zone names are case-sensitive (Intl would accept europe/london)",
+        mutate: (v) => (daily(v).timezone = "europe/london"),
+        path: "tiers.daily.rules.nightly.timezone",
+        message: /case-sensitive\); did you mean "Europe\/London"\?/,
+    },
+    {
+        rule: "completion window an hour beyond AWS's default start window (480) when none is set",
+        mutate: (v) => {
+            delete daily(v).startWindowMinutes;
+            daily(v).completionWindowMinutes = 300;
+        },
+        path: "tiers.daily.rules.nightly.completionWindowMinutes",
+        message: /at least 60 minutes more than AWS Backup's default start window 480/,
+    },
     {
         rule: "start window at least 60 minutes",
         mutate: (v) => (daily(v).startWindowMinutes = 30),
@@ -185,10 +229,36 @@ const invalidCases: InvalidCase[] = [
         message: /keeps recovery points forever/,
     },
     {
-        rule: "selections name tags or resources",
+        rule: "selections name tags or resources (AWS rejects one with neither)",
         mutate: (v) => (v.tiers.daily.selection = { notResources: ["arn:aws:ec2:*:*:volume/*"] }),
         path: "tiers.daily.selection",
-        message: /must name tags or resources/,
+        message: /AWS Backup rejects one with neither \("Either ListOfTags or Resources must be non-empty"\)/,
+    },
+    {
+        rule: "at most 30 wildcard ARNs in a selection's resources",
+        mutate: (v) => (v.tiers.daily.selection.resources = Array.from({ length: 31 }, (_, i) => `arn:aws:dynamodb:*:*:table/t${i}-*`)),
+        path: "tiers.daily.selection.resources",
+        message: /31 patterns with wildcards; AWS Backup allows at most 30/,
+    },
+    {
+        rule: "at most 500 ARNs without wildcards in a selection's notResources",
+        mutate: (v) => (v.tiers.daily.selection.notResources = Array.from({ length: 501 }, (_, i) => `arn:aws:dynamodb:eu-west-1:401234567890:table/t${i}`)),
+        path: "tiers.daily.selection.notResources",
+        message: /501 ARNs without wildcards; AWS Backup allows at most 500/,
+    },
+    {
+        rule: "continuous and periodic S3 backups of an account in one vault",
+        mutate: (v) => {
+            v.vaults.pitr = {};
+            v.tiers.pitr = {
+                vault: "pitr",
+                rules: { continuous: { schedule: "cron(0 */6 ? * * *)", continuousBackup: true, lifecycle: { deleteAfterDays: 35 } } },
+                selection: { resources: ["arn:aws:s3:::*"] },
+            };
+            v.organizationalUnits.test.tiers = ["daily", "weekly", "pitr"];
+        },
+        path: "organizationalUnits.test.tiers",
+        message: /tiers pitr \(continuous, vault pitr\) and daily \(periodic, vault standard\) can both back up S3 buckets of payments-test/,
     },
     {
         rule: "selection resources are ARNs",
@@ -226,6 +296,43 @@ const invalidCases: InvalidCase[] = [
     { rule: "unknown keys are typos", mutate: (v) => (daily(v).startWindow = 60), path: "tiers.daily.rules.nightly.startWindow", message: /unknown key/ },
     { rule: "unknown top-level config keys", mutate: (v) => (v.tier = {}), path: "tier", message: /unknown config key backup-platform:tier/ },
     { rule: "required sections", mutate: (v) => delete v.organization, path: "organization", message: /is required/ },
+    { rule: "the management account has an alias", mutate: (v) => delete v.managementAccount.alias, path: "managementAccount.alias", message: /is required/ },
+    {
+        rule: "aliases are unique across management, central and workload accounts",
+        mutate: (v) => (v.managementAccount.alias = v.centralAccount.alias),
+        path: "managementAccount.alias",
+        message: /also the central account's/,
+    },
+    {
+        rule: "the deployment role trusts exact role ARNs, never a wildcard",
+        mutate: (v) => (v.bootstrap.trustedPrincipalArns = ["arn:aws:iam::209876543210:role/ci-*"]),
+        path: "bootstrap.trustedPrincipalArns[0]",
+        message: /must be an exact ARN/,
+    },
+    {
+        rule: "the deployment role does not trust a whole account",
+        mutate: (v) => (v.bootstrap.trustedPrincipalArns = ["arn:aws:iam::209876543210:root"]),
+        path: "bootstrap.trustedPrincipalArns[0]",
+        message: /not an account root/,
+    },
+    {
+        rule: "resource types to opt out are AWS Backup's",
+        mutate: (v) => (v.resourceTypes = { optOut: ["S4"] }),
+        path: "resourceTypes.optOut[0]",
+        message: /"S4" is not an AWS Backup resource type; did you mean "S3"\?/,
+    },
+    {
+        rule: "full management only for types that have it",
+        mutate: (v) => (v.resourceTypes = { fullManagement: { EBS: false } }),
+        path: "resourceTypes.fullManagement.EBS",
+        message: /has no full-management setting/,
+    },
+    {
+        rule: "scope names a target",
+        mutate: (v) => (v.scope = "centrl"),
+        path: "scope",
+        message: /not a scope: use all, organization, central or account:<12-digit id>; did you mean "central"\?/,
+    },
 ];
 
 function errorsOf(findings: Finding[]): Finding[] {

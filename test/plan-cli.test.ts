@@ -52,7 +52,7 @@ describe("npm run plan", () => {
         assert.deepEqual(document.resources, []);
         const paths = document.findings.filter((f) => f.severity === "error").map((f) => f.path);
         for (const expected of [
-            "organization.managementAccountId",
+            "managementAccount.id",
             "organizationalUnits.dev.regions[1]",
             "vaults.standard.lock.changeableForDays",
             "tiers.daily.rules.nightly.schedule",

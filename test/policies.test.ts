@@ -32,22 +32,35 @@ function onlyStatementWith(doc: PolicyDocument, action: string): PolicyStatement
 describe("backupVaultAccessPolicy", () => {
     const policy = backupVaultAccessPolicy({ vaultArn: VAULT, breakGlassRoleArn: BREAK_GLASS, deploymentRoleArn: DEPLOYMENT });
     const exceptBreakGlass = { ArnNotEquals: { "aws:PrincipalArn": BREAK_GLASS } };
+    const exceptBoth = { ArnNotEquals: { "aws:PrincipalArn": [BREAK_GLASS, DEPLOYMENT] } };
+    const bySid = (sid: string) => policy.Statement.find((s) => s.Sid === sid)!;
 
-    it("lets only the break-glass role delete recovery points", () => {
-        const statement = onlyStatementWith(policy, "backup:DeleteRecoveryPoint");
-        assert.equal(statement.Effect, "Deny");
-        assert.equal(statement.Principal, "*");
-        assert.deepEqual(statement.Condition, exceptBreakGlass);
-        assert.deepEqual(asList(statement.Action).sort(), ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]);
-        // Recovery point ARNs belong to the source service, so the Deny must not be scoped to the vault ARN.
-        assert.equal(statement.Resource, "*");
+    it("carries the Deny that AWS Config's backup-recovery-point-manual-deletion-disabled rule recognises", () => {
+        // One Deny with all three actions, "*" as Principal and Resource; exemptions by principal ARN only.
+        const matches = policy.Statement.filter((s) => {
+            const actions = asList(s.Action);
+            return (
+                s.Effect === "Deny" &&
+                s.Principal === "*" &&
+                s.Resource === "*" &&
+                ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"].every((a) => actions.includes(a))
+            );
+        });
+        assert.equal(matches.length, 1);
+        assert.deepEqual(matches[0].Condition, exceptBoth);
     });
 
-    it("lets only the break-glass role shorten a recovery point's retention", () => {
-        const statement = onlyStatementWith(policy, "backup:UpdateRecoveryPointLifecycle");
-        assert.equal(statement.Effect, "Deny");
-        assert.equal(statement.Principal, "*");
-        assert.deepEqual(statement.Condition, exceptBreakGlass);
+    it("lets only the break-glass role delete recovery points or shorten their retention", () => {
+        for (const action of ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]) {
+            const statements = statementsWith(policy, action);
+            assert.equal(statements.length, 2);
+            assert.ok(statements.every((s) => s.Effect === "Deny" && s.Principal === "*" && s.Resource === "*"));
+            // Deny wins: the deployment role's exemption in the Config-shaped statement does not survive the other one.
+            assert.deepEqual(
+                statements.map((s) => s.Condition),
+                [exceptBoth, exceptBreakGlass],
+            );
+        }
     });
 
     it("lets only the break-glass role delete the vault", () => {
@@ -58,25 +71,21 @@ describe("backupVaultAccessPolicy", () => {
         assert.deepEqual(statement.Condition, exceptBreakGlass);
     });
 
-    for (const action of ["backup:DeleteBackupVaultAccessPolicy", "backup:PutBackupVaultAccessPolicy"]) {
-        it(`lets only the break-glass and deployment roles call ${action} on this vault`, () => {
-            const statement = onlyStatementWith(policy, action);
-            assert.equal(statement.Effect, "Deny");
-            assert.equal(statement.Principal, "*");
-            assert.equal(statement.Resource, VAULT);
-            assert.deepEqual(statement.Condition, { ArnNotEquals: { "aws:PrincipalArn": [BREAK_GLASS, DEPLOYMENT] } });
-        });
-    }
+    it("lets only the break-glass and deployment roles replace or delete this policy", () => {
+        assert.deepEqual(onlyStatementWith(policy, "backup:PutBackupVaultAccessPolicy").Condition, exceptBoth);
+        const deletion = onlyStatementWith(policy, "backup:DeleteBackupVaultAccessPolicy");
+        assert.equal(deletion.Resource, VAULT);
+        assert.deepEqual(deletion.Condition, exceptBoth);
+    });
 
     it("never exempts the deployment role from destroying backups", () => {
-        for (const action of ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVault"]) {
-            assert.deepEqual(onlyStatementWith(policy, action).Condition, exceptBreakGlass);
-        }
+        assert.deepEqual(bySid("DenyEarlyRecoveryPointLossExceptBreakGlass").Condition, exceptBreakGlass);
+        assert.deepEqual(bySid("DenyVaultDeletionExceptBreakGlass").Condition, exceptBreakGlass);
     });
 
     it("only denies, and denies exactly the protected actions", () => {
         assert.ok(policy.Statement.every((s) => s.Effect === "Deny"));
-        const actions = policy.Statement.flatMap((s) => asList(s.Action)).sort();
+        const actions = [...new Set(policy.Statement.flatMap((s) => asList(s.Action)))].sort();
         assert.deepEqual(actions, [
             "backup:DeleteBackupVault",
             "backup:DeleteBackupVaultAccessPolicy",
@@ -104,7 +113,7 @@ describe("backupVaultAccessPolicy", () => {
         const govRole = `arn:aws-us-gov:iam::${ACCOUNT}:role/BreakGlass`;
         const gov = backupVaultAccessPolicy({ vaultArn: govVault, breakGlassRoleArn: govRole, deploymentRoleArn: govRole.replace("BreakGlass", "Deployment") });
         assert.equal(onlyStatementWith(gov, "backup:DeleteBackupVault").Resource, govVault);
-        assert.deepEqual(onlyStatementWith(gov, "backup:DeleteRecoveryPoint").Condition, {
+        assert.deepEqual(onlyStatementWith(gov, "backup:DeleteBackupVault").Condition, {
             ArnNotEquals: { "aws:PrincipalArn": govRole },
         });
     });

@@ -1,8 +1,10 @@
 /** Shared test helpers: load a stack config, plan it under the mock runtime once, and query the recorded graph. */
 import * as path from "path";
+import { PROVIDER_TYPE_PREFIX, TYPE } from "../../components/resource-types";
+import { componentType } from "../../config/constants";
 import { loadEnvironmentFromFile, readStackFile } from "../../config/load";
 import { EnvironmentModel } from "../../config/model";
-import { validateEnvironment, ValidationResult } from "../../config/validate";
+import { validateEnvironment, ValidationResult } from "../../config/environment";
 import { PlannedResource, planEnvironment, PlanResult } from "../../projects/offline-plan";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -71,17 +73,12 @@ export class Graph {
     }
 }
 
+/** Type tokens the tests query: the platform's table plus the component tokens. */
 export const TYPES = {
-    provider: "pulumi:providers:aws",
-    key: "aws:kms/key:Key",
-    alias: "aws:kms/alias:Alias",
-    vault: "aws:backup/vault:Vault",
-    vaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
-    vaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
-    plan: "aws:backup/plan:Plan",
-    selection: "aws:backup/selection:Selection",
-    role: "aws:iam/role:Role",
-    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    accountBackup: "backup-platform:stamp:AccountBackup",
-    accountRegionBackup: "backup-platform:stamp:AccountRegionBackup",
+    ...TYPE,
+    provider: `${PROVIDER_TYPE_PREFIX}aws`,
+    attachment: TYPE.rolePolicyAttachment,
+    accountBackup: componentType("stamp", "AccountBackup"),
+    accountRegionBackup: componentType("stamp", "AccountRegionBackup"),
+    deploymentRoleStackSet: componentType("bootstrap", "DeploymentRoleStackSet"),
 } as const;

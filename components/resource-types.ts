@@ -1,0 +1,108 @@
+/**
+ * One table of the Pulumi resource types the platform creates: the offline runtime forms their ids and ARNs from it,
+ * the plan summary names them from it, and the tests and the deployment-role policy enumerate them from it. A new
+ * type is one entry here. Plain data: nothing here imports Pulumi.
+ */
+
+/** What the offline runtime knows when it answers a registration. */
+export interface OfflineContext {
+    /** Logical name. */
+    name: string;
+    inputs: Record<string, any>;
+    account: string;
+    region: string;
+    partition: string;
+}
+
+export interface ResourceType {
+    token: string;
+    /** Short name for the plan summary, e.g. "vault". */
+    short: string;
+    /** Global resources (IAM, Organizations, StackSet instances' parent StackSet is regional) have no region of their own. */
+    global: boolean;
+    /** The id and computed outputs the cloud would return; by default id `<name>-id` and the inputs as state. */
+    offline?: (context: OfflineContext) => { id: string; state: Record<string, unknown> };
+}
+
+/** Tokens as constants, so programs and tests never spell them twice. */
+export const TYPE = {
+    key: "aws:kms/key:Key",
+    alias: "aws:kms/alias:Alias",
+    vault: "aws:backup/vault:Vault",
+    vaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
+    vaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    vaultNotifications: "aws:backup/vaultNotifications:VaultNotifications",
+    plan: "aws:backup/plan:Plan",
+    selection: "aws:backup/selection:Selection",
+    regionSettings: "aws:backup/regionSettings:RegionSettings",
+    role: "aws:iam/role:Role",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    stackSet: "aws:cloudformation/stackSet:StackSet",
+    stackSetInstance: "aws:cloudformation/stackSetInstance:StackSetInstance",
+} as const;
+
+const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
+const generatedId = (context: OfflineContext) => `${context.name}-id`;
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+    {
+        token: TYPE.key,
+        short: "KMS key",
+        global: false,
+        offline: (c) => ({ id: generatedId(c), state: { ...c.inputs, keyId: generatedId(c), arn: `${arnBase(c, "kms")}:key/${generatedId(c)}` } }),
+    },
+    {
+        token: TYPE.alias,
+        short: "key alias",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "kms")}:${c.inputs.name}` } }),
+    },
+    {
+        token: TYPE.vault,
+        short: "vault",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "backup")}:backup-vault:${c.inputs.name}` } }),
+    },
+    { token: TYPE.vaultPolicy, short: "vault access policy", global: false },
+    { token: TYPE.vaultLock, short: "vault lock", global: false },
+    { token: TYPE.vaultNotifications, short: "vault notifications", global: false },
+    {
+        token: TYPE.plan,
+        short: "backup plan",
+        global: false,
+        offline: (c) => ({ id: generatedId(c), state: { ...c.inputs, arn: `${arnBase(c, "backup")}:backup-plan:${generatedId(c)}`, version: "1" } }),
+    },
+    { token: TYPE.selection, short: "selection", global: false },
+    {
+        token: TYPE.regionSettings,
+        short: "region settings",
+        global: false,
+        offline: (c) => ({ id: c.region, state: { ...c.inputs } }),
+    },
+    {
+        token: TYPE.role,
+        short: "IAM role",
+        global: true,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `arn:${c.partition}:iam::${c.account}:role/${c.inputs.name}` } }),
+    },
+    { token: TYPE.rolePolicyAttachment, short: "managed policy attachment", global: true },
+    {
+        token: TYPE.stackSet,
+        short: "StackSet",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "cloudformation")}:stackset/${c.inputs.name}:${generatedId(c)}` } }),
+    },
+    { token: TYPE.stackSetInstance, short: "StackSet instances", global: false },
+];
+
+const BY_TOKEN = new Map(RESOURCE_TYPES.map((type) => [type.token, type]));
+
+/** The table entry of a type token, if the platform knows it. */
+export function resourceType(token: string): ResourceType | undefined {
+    return BY_TOKEN.get(token);
+}
+
+
+/** Pulumi's own type tokens. */
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+export const PROVIDER_TYPE_PREFIX = "pulumi:providers:";

@@ -1,0 +1,612 @@
+/**
+ * The deployment role: the IAM role every `pulumi up` of the platform assumes in each member account (workload
+ * accounts and the central backup account). The management account creates it everywhere with a service-managed
+ * CloudFormation StackSet whose template `deploymentRoleTemplate` builds.
+ *
+ * Its permissions are generated from the Pulumi resource types the account's program creates: each type token maps to
+ * the IAM actions the provider (terraform-provider-aws, which @pulumi/aws bridges) calls to create, read, update, tag
+ * and delete that type. A type the platform never deletes (protect + retainOnDelete in its component) gets no delete
+ * permission, so the role cannot destroy what the platform is there to keep.
+ *
+ * One template serves every account: ARNs name the account as `${aws:PrincipalAccount}`, the account of the role
+ * making the request. Global condition keys can be used as policy variables in the Resource element:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount
+ * Regional services are limited to the scope's regions with aws:RequestedRegion; IAM is global and is not:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
+ */
+import { TAG_MANAGED_BY } from "../config/constants";
+import { assertPartition, assertRegionInPartition, parseArn } from "./arn";
+import { backupServiceManagedPolicyArns } from "./backup-service-role";
+import type { PolicyCondition, PolicyDocument, PolicyStatement } from "./policy-document";
+
+export interface DeploymentRoleScope {
+    /** "aws", "aws-cn", "aws-us-gov", ... */
+    partition: string;
+    /** Prefix of every physical name the platform creates (vaults `<prefix>-*`, roles `<prefix>-*`, aliases `alias/<prefix>-*`, plans and selections `<prefix>-*`). */
+    namePrefix: string;
+    /** Regions the role may act in for regional services (condition aws:RequestedRegion); IAM and other global services are not region-limited. */
+    regions: string[];
+    /** Name of the AWS Backup service role the programs create in each account: the only role the deployment role may pass (to backup.amazonaws.com). */
+    backupServiceRoleName: string;
+    /** Pulumi type tokens the role must be able to create, read, update, tag and delete (e.g. "aws:backup/vault:Vault"). */
+    resourceTypes: string[];
+}
+
+/** Characters of one customer managed policy, whitespace not counted. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length */
+export const MANAGED_POLICY_MAX_CHARACTERS = 6144;
+/** Managed policies attached to one role, the default quota. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+/** Session length the deployment role allows, in seconds: the IAM default and minimum (1 hour). https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */
+export const DEPLOYMENT_ROLE_MAX_SESSION_SECONDS = 3600;
+
+/** Value of the platform's managed-by tag, which the provider's default tags put on every resource it creates (config/sections/settings.ts, platformTags). */
+const MANAGED_BY_PULUMI = "pulumi";
+/** The account of the role making the request; resolved by IAM at evaluation time, so it is not a TypeScript template. */
+const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
+const BACKUP_SERVICE_PRINCIPAL = "backup.amazonaws.com";
+
+/** The ARN patterns the statements are built from, for one scope. */
+interface DeploymentTargets {
+    partition: string;
+    regions: string[];
+    anyKey: string;
+    platformAliases: string;
+    platformVaults: string;
+    anyBackupPlan: string;
+    platformRoles: string;
+    backupServiceRole: string;
+}
+
+function deploymentTargets(scope: DeploymentRoleScope): DeploymentTargets {
+    const { partition, namePrefix } = scope;
+    return {
+        partition,
+        regions: [...new Set(scope.regions)].sort(),
+        // Key ids are random, so keys are scoped by the platform's tag instead (see platformTaggedKeys).
+        anyKey: `arn:${partition}:kms:*:${PRINCIPAL_ACCOUNT}:key/*`,
+        platformAliases: `arn:${partition}:kms:*:${PRINCIPAL_ACCOUNT}:alias/${namePrefix}-*`,
+        platformVaults: `arn:${partition}:backup:*:${PRINCIPAL_ACCOUNT}:backup-vault:${namePrefix}-*`,
+        // Plan ARNs end in the random plan id, not the plan name, so they cannot be scoped by the prefix.
+        anyBackupPlan: `arn:${partition}:backup:*:${PRINCIPAL_ACCOUNT}:backup-plan:*`,
+        platformRoles: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${namePrefix}-*`,
+        backupServiceRole: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.backupServiceRoleName}`,
+    };
+}
+
+function allow(Sid: string, actions: string[], Resource: string, Condition?: PolicyCondition): PolicyStatement {
+    return { Sid, Effect: "Allow", Action: actions, Resource, ...(Condition ? { Condition } : {}) };
+}
+
+/** The regional condition, merged with any other StringEquals keys the statement needs. */
+function inRegions(targets: DeploymentTargets, stringEquals: Record<string, string> = {}): PolicyCondition {
+    return { StringEquals: { "aws:RequestedRegion": targets.regions, ...stringEquals } };
+}
+
+const platformTagOnRequest = { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY_PULUMI };
+const platformTagOnResource = { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY_PULUMI };
+
+/**
+ * KMS keys carrying the platform's tag. Tag-based access (ABAC) is the only way to scope keys, whose ids are random:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html
+ * KMS checks IAM policies only because the platform's key policy enables them for the account (backup-key-policy.ts).
+ * No kms:CreateGrant condition such as kms:GrantIsForAWSResource: the role may already put the key policy, which is
+ * strictly more power, so the condition would add failure modes and no protection.
+ */
+function platformTaggedKeys(targets: DeploymentTargets, actions: string[]): PolicyStatement {
+    return allow("PlatformTaggedKeys", actions, targets.anyKey, inRegions(targets, platformTagOnResource));
+}
+
+function platformVaults(targets: DeploymentTargets, actions: string[]): PolicyStatement {
+    return allow("PlatformVaults", actions, targets.platformVaults, inRegions(targets));
+}
+
+function backupPlans(targets: DeploymentTargets, actions: string[]): PolicyStatement {
+    return allow("BackupPlans", actions, targets.anyBackupPlan, inRegions(targets));
+}
+
+function platformRoles(targets: DeploymentTargets, actions: string[]): PolicyStatement {
+    return allow("PlatformRoles", actions, targets.platformRoles);
+}
+
+/** Actions AWS authorizes only on Resource "*" (no resource types in the Service Authorization Reference), still region-limited. */
+function withoutResourceLevelPermissions(targets: DeploymentTargets, actions: string[]): PolicyStatement {
+    return allow("ActionsWithoutResourceLevelPermissions", actions, "*", inRegions(targets));
+}
+
+/**
+ * Statements per Pulumi type token. Each entry lists what terraform-provider-aws calls for the type (file named in the
+ * comment, under internal/service/) and cites the AWS pages that say which IAM actions those calls need; action names,
+ * resource types and condition keys are those of the Service Authorization Reference:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackupstorage.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+ * A new type is one entry here.
+ */
+export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentRoleScope) => PolicyStatement[]>> = Object.freeze({
+    /**
+     * kms/key.go: create CreateKey (with policy and tags), EnableKeyRotation, then waits on GetKeyRotationStatus,
+     * GetKeyPolicy and ListResourceTags; read DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags;
+     * update UpdateKeyDescription, PutKeyPolicy, EnableKeyRotation, TagResource/UntagResource.
+     * Not granted: ScheduleKeyDeletion and DisableKey/DisableKeyRotation. Keys are protect + retainOnDelete
+     * (components/backup-key.ts) with rotation always on, so the provider never calls them, and losing a key loses
+     * every recovery point it encrypts.
+     * CreateKey has no resource-level permissions; requiring the platform tag on the request means every key the role
+     * creates is one it can manage afterwards. aws:TagKeys is not pinned, as user tags (config `tags`) vary.
+     * Tagging on create needs kms:TagResource "in an IAM policy that isn't restricted to particular KMS keys":
+     * https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html
+     * https://docs.aws.amazon.com/kms/latest/developerguide/manage-tags-api.html
+     * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html
+     * https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
+     */
+    "aws:kms/key:Key": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow("CreateKeysOnlyWithPlatformTag", ["kms:CreateKey"], "*", inRegions(targets, platformTagOnRequest)),
+            allow("TagNewKeysOnlyWithPlatformTag", ["kms:TagResource"], targets.anyKey, inRegions(targets, platformTagOnRequest)),
+            platformTaggedKeys(targets, [
+                "kms:DescribeKey",
+                "kms:EnableKeyRotation",
+                "kms:GetKeyPolicy",
+                "kms:GetKeyRotationStatus",
+                "kms:ListResourceTags",
+                "kms:PutKeyPolicy",
+                "kms:TagResource",
+                "kms:UntagResource",
+                "kms:UpdateKeyDescription",
+            ]),
+        ];
+    },
+
+    /**
+     * kms/alias.go: create CreateAlias, update UpdateAlias, delete DeleteAlias; read ListAliases (it pages through every
+     * alias and matches the name). Create/Update/DeleteAlias need permission on the alias AND on the key (UpdateAlias:
+     * on both the old and the new key); ListAliases has no resource-level permissions:
+     * https://docs.aws.amazon.com/kms/latest/developerguide/alias-access.html
+     */
+    "aws:kms/alias:Alias": (scope) => {
+        const targets = deploymentTargets(scope);
+        const aliasActions = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"];
+        return [
+            allow("PlatformKeyAliases", aliasActions, targets.platformAliases, inRegions(targets)),
+            platformTaggedKeys(targets, aliasActions),
+            withoutResourceLevelPermissions(targets, ["kms:ListAliases"]),
+        ];
+    },
+
+    /**
+     * backup/vault.go: create CreateBackupVault (with tags and the key ARN); read DescribeBackupVault and ListTags;
+     * update TagResource/UntagResource. With a customer managed key, CreateBackupVault also needs
+     * backup-storage:MountCapsule (no resource-level permissions) and kms:CreateGrant, kms:DescribeKey,
+     * kms:RetireGrant, kms:Decrypt and kms:GenerateDataKey on the key:
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html#create-a-vault-permissions
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/access-control.html#backup-api-permissions-ref
+     * Not granted: DeleteBackupVault, and the ListRecoveryPointsByBackupVault/DeleteRecoveryPoint of forceDestroy.
+     * Vaults are protect + retainOnDelete with forceDestroy false (components/backup-vault.ts), and their access policy
+     * denies deletion to all but the break-glass role anyway (backup-vault-policy.ts).
+     */
+    "aws:backup/vault:Vault": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow("CreatePlatformVaultsOnlyWithPlatformTag", ["backup:CreateBackupVault"], targets.platformVaults, inRegions(targets, platformTagOnRequest)),
+            withoutResourceLevelPermissions(targets, ["backup-storage:MountCapsule"]),
+            platformTaggedKeys(targets, ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:RetireGrant"]),
+            platformVaults(targets, ["backup:DescribeBackupVault", "backup:ListTags", "backup:TagResource", "backup:UntagResource"]),
+        ];
+    },
+
+    /**
+     * backup/vault_policy.go: create and update PutBackupVaultAccessPolicy, read GetBackupVaultAccessPolicy, delete
+     * DeleteBackupVaultAccessPolicy. The vault access policy itself exempts the deployment role from its Deny on these
+     * two write actions (backup-vault-policy.ts), so `pulumi up` can keep it current:
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
+     */
+    "aws:backup/vaultPolicy:VaultPolicy": (scope) => [
+        platformVaults(deploymentTargets(scope), [
+            "backup:DeleteBackupVaultAccessPolicy",
+            "backup:GetBackupVaultAccessPolicy",
+            "backup:PutBackupVaultAccessPolicy",
+        ]),
+    ],
+
+    /**
+     * backup/vault_lock_configuration.go: create PutBackupVaultLockConfiguration (every argument forces replacement, so
+     * there is no update); read DescribeBackupVault, which returns the lock's retention days.
+     * Not granted: DeleteBackupVaultLockConfiguration. Locks are protect + retainOnDelete (components/backup-vault.ts),
+     * and removing a governance-mode lock is exactly the tampering a lock exists to stop:
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+     */
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": (scope) => [
+        platformVaults(deploymentTargets(scope), ["backup:DescribeBackupVault", "backup:PutBackupVaultLockConfiguration"]),
+    ],
+
+    /**
+     * backup/vault_notifications.go: create PutBackupVaultNotifications, read GetBackupVaultNotifications, delete
+     * DeleteBackupVaultNotifications. The caller needs no SNS permission: AWS Backup publishes as
+     * backup.amazonaws.com, which the topic's own access policy must allow:
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-notifications.html
+     */
+    "aws:backup/vaultNotifications:VaultNotifications": (scope) => [
+        platformVaults(deploymentTargets(scope), [
+            "backup:DeleteBackupVaultNotifications",
+            "backup:GetBackupVaultNotifications",
+            "backup:PutBackupVaultNotifications",
+        ]),
+    ],
+
+    /**
+     * backup/plan.go: create CreateBackupPlan (with tags); read GetBackupPlan and ListTags; update UpdateBackupPlan and
+     * TagResource/UntagResource; delete DeleteBackupPlan (retried while selections still exist).
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/access-control.html#backup-api-permissions-ref
+     */
+    "aws:backup/plan:Plan": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow("CreateBackupPlansOnlyWithPlatformTag", ["backup:CreateBackupPlan"], targets.anyBackupPlan, inRegions(targets, platformTagOnRequest)),
+            backupPlans(targets, [
+                "backup:DeleteBackupPlan",
+                "backup:GetBackupPlan",
+                "backup:ListTags",
+                "backup:TagResource",
+                "backup:UntagResource",
+                "backup:UpdateBackupPlan",
+            ]),
+        ];
+    },
+
+    /**
+     * backup/selection.go: create CreateBackupSelection, read GetBackupSelection, delete DeleteBackupSelection (every
+     * argument forces replacement; the provider calls ListBackupSelections only in its list resource, which Pulumi does
+     * not use). Selections are authorized on their plan's ARN. CreateBackupSelection hands AWS Backup the role it runs
+     * jobs as, which needs iam:PassRole on that role:
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+     * Only the platform's backup service role, and only to AWS Backup:
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService
+     */
+    "aws:backup/selection:Selection": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            backupPlans(targets, ["backup:CreateBackupSelection", "backup:DeleteBackupSelection", "backup:GetBackupSelection"]),
+            allow("PassBackupServiceRoleOnlyToAwsBackup", ["iam:PassRole"], targets.backupServiceRole, {
+                StringEquals: { "iam:PassedToService": BACKUP_SERVICE_PRINCIPAL },
+            }),
+        ];
+    },
+
+    /**
+     * backup/region_settings.go: create and update UpdateRegionSettings, read DescribeRegionSettings; delete is a no-op.
+     * Neither action has resource-level permissions:
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateRegionSettings.html
+     */
+    "aws:backup/regionSettings:RegionSettings": (scope) => [
+        withoutResourceLevelPermissions(deploymentTargets(scope), ["backup:DescribeRegionSettings", "backup:UpdateRegionSettings"]),
+    ],
+
+    /**
+     * iam/role.go: create CreateRole (with tags, which also needs iam:TagRole); read GetRole, ListRolePolicies (+
+     * GetRolePolicy per inline policy) and ListAttachedRolePolicies; update UpdateAssumeRolePolicy,
+     * UpdateRoleDescription, UpdateRole (max session), TagRole/UntagRole; delete ListInstanceProfilesForRole, then
+     * DeleteRole (policy attachments are their own resources and are detached first).
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_roles.html#id_tags_access_role
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html
+     */
+    "aws:iam/role:Role": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow("CreatePlatformRolesOnlyWithPlatformTag", ["iam:CreateRole"], targets.platformRoles, { StringEquals: platformTagOnRequest }),
+            platformRoles(targets, [
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
+                "iam:ListRolePolicies",
+                "iam:ListRoleTags",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+            ]),
+        ];
+    },
+
+    /**
+     * iam/role_policy_attachment.go: create AttachRolePolicy, read ListAttachedRolePolicies, delete DetachRolePolicy.
+     * iam:PolicyARN limits both to the AWS managed AWS Backup policies the backup service role carries, so the role
+     * cannot attach, say, AdministratorAccess to a role it creates:
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PolicyARN
+     */
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow("AttachOnlyAwsBackupManagedPolicies", ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], targets.platformRoles, {
+                ArnEquals: { "iam:PolicyARN": backupServiceManagedPolicyArns(targets.partition) },
+            }),
+            platformRoles(targets, ["iam:ListAttachedRolePolicies"]),
+        ];
+    },
+});
+
+/**
+ * Every statement the role needs for scope.resourceTypes, merged (same Effect/Resource/Condition → one statement),
+ * deterministic order. Throws an Error naming the token when a type has no entry in DEPLOYMENT_PERMISSIONS.
+ */
+export function deploymentRoleStatements(scope: DeploymentRoleScope): PolicyStatement[] {
+    assertScope(scope);
+    const tokens = [...new Set(scope.resourceTypes)].sort();
+    const unknown = tokens.filter((token) => !Object.hasOwn(DEPLOYMENT_PERMISSIONS, token));
+    if (unknown.length > 0) {
+        throw new Error(
+            `No deployment-role permissions for Pulumi type ${unknown.map((token) => JSON.stringify(token)).join(", ")}: ` +
+                `add an entry to DEPLOYMENT_PERMISSIONS in policies/deployment-role.ts`,
+        );
+    }
+    return mergeStatements(tokens.flatMap((token) => DEPLOYMENT_PERMISSIONS[token](scope)));
+}
+
+/**
+ * The same, packed into as few documents as possible, each within IAM's managed-policy size limit (6,144 characters,
+ * whitespace not counted), at most 10 documents (default managed policies per role); throws if it cannot fit.
+ */
+export function deploymentRolePolicies(scope: DeploymentRoleScope): PolicyDocument[] {
+    const pieces = deploymentRoleStatements(scope).flatMap(splitToFit);
+    const sizes = pieces.map(statementSize);
+    const bins: Array<{ indexes: number[]; size: number }> = [];
+    // First fit, largest first: within a few percent of the fewest documents, and deterministic.
+    const largestFirst = pieces.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a] || a - b);
+    for (const index of largestFirst) {
+        const cost = (bin: { indexes: number[]; size: number }) => bin.size + (bin.indexes.length > 0 ? 1 : 0) + sizes[index];
+        const bin = bins.find((candidate) => cost(candidate) <= MANAGED_POLICY_MAX_CHARACTERS);
+        if (bin) {
+            bin.size = cost(bin);
+            bin.indexes.push(index);
+        } else {
+            bins.push({ indexes: [index], size: EMPTY_DOCUMENT_SIZE + sizes[index] });
+        }
+    }
+    if (bins.length > MANAGED_POLICIES_PER_ROLE) {
+        throw new Error(
+            `The deployment role needs ${bins.length} managed policies of at most ${MANAGED_POLICY_MAX_CHARACTERS} characters for ` +
+                `${new Set(scope.resourceTypes).size} resource types in ${new Set(scope.regions).size} regions, but a role takes ${MANAGED_POLICIES_PER_ROLE} ` +
+                `(IAM quotas: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); deploy fewer regions or types per role`,
+        );
+    }
+    // Statements keep their merged order inside a document, and documents are ordered by their first statement.
+    return bins
+        .map((bin) => [...bin.indexes].sort((a, b) => a - b))
+        .sort((a, b) => a[0] - b[0])
+        .map((indexes) => ({ Version: "2012-10-17", Statement: indexes.map((index) => pieces[index]) }));
+}
+
+/** Characters IAM counts for a managed policy: the JSON without whitespace. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length */
+export function iamPolicySize(document: PolicyDocument): number {
+    return withoutWhitespace(JSON.stringify(document)).length;
+}
+
+/**
+ * Trust policy: exactly these principal ARNs (IAM role or user ARNs, validated: no wildcards, no :root, partition
+ * matches) may sts:AssumeRole.
+ *
+ * No sts:TagSession: the platform's provider assumes the role with a role ARN and a session name only
+ * (projects/platform.ts, accountProvider), and STS requires sts:TagSession only for session tags or transitive tag keys:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
+ * A CI system that adds session tags needs it added here, deliberately.
+ */
+export function deploymentRoleTrustPolicy(args: { partition: string; trustedPrincipalArns: string[] }): PolicyDocument {
+    const { partition, trustedPrincipalArns } = args;
+    assertPartition(partition);
+    if (trustedPrincipalArns.length === 0) {
+        throw new Error("trustedPrincipalArns is empty: name at least one IAM role or user that may assume the deployment role");
+    }
+    const problems = trustedPrincipalArns.flatMap((arn, index) => {
+        const problem = trustedPrincipalProblem(arn, partition);
+        return problem ? [`trustedPrincipalArns[${index}] ${JSON.stringify(arn)} ${problem}`] : [];
+    });
+    if (problems.length > 0) throw new Error(problems.join("; "));
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "OnlyTrustedPrincipalsAssumeRole",
+                Effect: "Allow",
+                Principal: { AWS: [...new Set(trustedPrincipalArns)] },
+                Action: "sts:AssumeRole",
+                // No Resource: a trust policy's resource is the role itself.
+            },
+        ],
+    };
+}
+
+/**
+ * The CloudFormation template (a plain JSON object, `AWSTemplateFormatVersion: "2010-09-09"`) with one AWS::IAM::Role
+ * named `roleName` (trust policy, MaxSessionDuration 3600, tags) and one AWS::IAM::ManagedPolicy per permission document
+ * attached to it (`Roles: [{ Ref: <role logical id> }]`, ManagedPolicyName `<roleName>-<n>`), with deterministic
+ * logical ids. Naming the role means the StackSet needs CAPABILITY_NAMED_IAM.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
+ */
+export function deploymentRoleTemplate(args: {
+    roleName: string;
+    description: string;
+    trustPolicy: PolicyDocument;
+    policies: PolicyDocument[];
+    tags: Record<string, string>;
+}): Record<string, unknown> {
+    const { roleName, description, trustPolicy, policies, tags } = args;
+    const problems = templateProblems(args);
+    if (problems.length > 0) throw new Error(`Cannot build the deployment-role template: ${problems.join("; ")}`);
+
+    const resources: Record<string, unknown> = {
+        [ROLE_LOGICAL_ID]: {
+            Type: "AWS::IAM::Role",
+            Properties: {
+                RoleName: roleName,
+                Description: description,
+                AssumeRolePolicyDocument: trustPolicy,
+                MaxSessionDuration: DEPLOYMENT_ROLE_MAX_SESSION_SECONDS,
+                Tags: Object.keys(tags)
+                    .sort()
+                    .map((key) => ({ Key: key, Value: tags[key] })),
+            },
+        },
+    };
+    policies.forEach((policy, index) => {
+        resources[`${ROLE_LOGICAL_ID}Policy${index + 1}`] = {
+            Type: "AWS::IAM::ManagedPolicy",
+            Properties: {
+                ManagedPolicyName: `${roleName}-${index + 1}`,
+                PolicyDocument: policy,
+                Roles: [{ Ref: ROLE_LOGICAL_ID }],
+            },
+        };
+    });
+    return {
+        AWSTemplateFormatVersion: "2010-09-09",
+        Description: description,
+        Resources: resources,
+        Outputs: { RoleArn: { Description: "ARN of the deployment role", Value: { "Fn::GetAtt": [ROLE_LOGICAL_ID, "Arn"] } } },
+    };
+}
+
+const ROLE_LOGICAL_ID = "DeploymentRole";
+
+const EMPTY_DOCUMENT_SIZE = iamPolicySize({ Version: "2012-10-17", Statement: [] });
+
+function withoutWhitespace(json: string): string {
+    return json.replace(/\s/g, "");
+}
+
+function statementSize(statement: PolicyStatement): number {
+    return withoutWhitespace(JSON.stringify(statement)).length;
+}
+
+const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** JSON with object keys and string lists sorted, so equal conditions and resource lists compare equal. */
+function canonical(value: unknown): string {
+    if (Array.isArray(value)) return JSON.stringify(value.map(canonical).sort());
+    if (value !== null && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonical(inner)}`).join(",")}}`;
+    }
+    return JSON.stringify(value);
+}
+
+/** One statement per Effect + Resource + Condition, actions deduplicated and sorted, statements sorted by Sid. */
+function mergeStatements(statements: PolicyStatement[]): PolicyStatement[] {
+    const groups = new Map<string, { sids: string[]; actions: Set<string>; statement: PolicyStatement }>();
+    for (const statement of statements) {
+        const key = canonical([statement.Effect, asList(statement.Resource), statement.Condition ?? null]);
+        const group = groups.get(key) ?? { sids: [], actions: new Set<string>(), statement };
+        if (!group.sids.includes(statement.Sid)) group.sids.push(statement.Sid);
+        for (const action of asList(statement.Action)) group.actions.add(action);
+        groups.set(key, group);
+    }
+    const merged = [...groups.values()].map(({ sids, actions, statement }) => {
+        const sorted = [...actions].sort();
+        return { ...statement, Sid: sids.join("And"), Action: sorted.length === 1 ? sorted[0] : sorted };
+    });
+    merged.sort((a, b) => (a.Sid < b.Sid ? -1 : a.Sid > b.Sid ? 1 : canonical(a) < canonical(b) ? -1 : 1));
+    // Two scopes whose builders chose one Sid would collide; keep every Sid unique within the role.
+    const seen = new Map<string, number>();
+    return merged.map((statement) => {
+        const count = (seen.get(statement.Sid) ?? 0) + 1;
+        seen.set(statement.Sid, count);
+        return count === 1 ? statement : { ...statement, Sid: `${statement.Sid}${count}` };
+    });
+}
+
+/**
+ * A statement that alone exceeds a managed policy's room is split by its actions into consecutive parts (same
+ * Resource and Condition); one that cannot fit even with a single action throws.
+ */
+function splitToFit(statement: PolicyStatement): PolicyStatement[] {
+    const room = MANAGED_POLICY_MAX_CHARACTERS - EMPTY_DOCUMENT_SIZE;
+    if (statementSize(statement) <= room) return [statement];
+    const actions = asList(statement.Action);
+    for (let parts = 2; parts <= actions.length; parts++) {
+        const perPart = Math.ceil(actions.length / parts);
+        const split = Array.from({ length: Math.ceil(actions.length / perPart) }, (_, part) => {
+            const slice = actions.slice(part * perPart, (part + 1) * perPart);
+            return { ...statement, Sid: `${statement.Sid}Part${part + 1}`, Action: slice.length === 1 ? slice[0] : slice };
+        });
+        if (split.every((piece) => statementSize(piece) <= room)) return split;
+    }
+    const smallest = statementSize({ ...statement, Action: actions[0] }) + EMPTY_DOCUMENT_SIZE;
+    throw new Error(
+        `Deployment-role statement ${statement.Sid} does not fit in a managed policy even with one action: that policy would be ` +
+            `${smallest} characters, more than IAM's ${MANAGED_POLICY_MAX_CHARACTERS} ` +
+            `(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); deploy fewer regions per role`,
+    );
+}
+
+/** IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** Letters, digits and hyphens only, so the prefix adds no wildcard or separator to the ARN patterns built from it. */
+const NAME_PREFIX = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
+function assertScope(scope: DeploymentRoleScope): void {
+    assertPartition(scope.partition);
+    const problems: string[] = [];
+    if (!NAME_PREFIX.test(scope.namePrefix)) {
+        problems.push(`namePrefix ${JSON.stringify(scope.namePrefix)} must be letters, digits and hyphens, starting with a letter or digit`);
+    }
+    if (!ROLE_NAME.test(scope.backupServiceRoleName)) {
+        problems.push(`backupServiceRoleName ${JSON.stringify(scope.backupServiceRoleName)} is not an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)`);
+    }
+    if (scope.regions.length === 0) problems.push("regions is empty: name at least one region the role may act in");
+    for (const region of scope.regions) {
+        try {
+            assertRegionInPartition(region, scope.partition);
+        } catch (error) {
+            problems.push(`regions: ${(error as Error).message}`);
+        }
+    }
+    if (scope.resourceTypes.length === 0) problems.push("resourceTypes is empty: name the Pulumi type tokens the role must manage");
+    if (problems.length > 0) throw new Error(`Invalid deployment-role scope: ${problems.join("; ")}`);
+}
+
+/**
+ * What is wrong with a principal trusted to assume the deployment role, or undefined for an exact IAM role or user
+ * ARN in the partition. A wildcard would trust any matching role, including one an attacker creates; an account root
+ * would trust every identity of that account:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ * The config layer runs the same rule (config/aws-rules.ts, trustedPrincipalProblem); this repeats it so the policy
+ * builder cannot be called around it.
+ */
+function trustedPrincipalProblem(arn: string, partition: string): string | undefined {
+    if (arn.includes("*") || arn.includes("?")) return "must be an exact ARN, without wildcards";
+    if (/:root$/.test(arn)) return "must name a role or user, not an account root";
+    if (!/^arn:[a-z-]+:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn)) {
+        return "is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name>)";
+    }
+    const arnPartition = parseArn(arn).partition;
+    if (arnPartition !== partition) return `is in partition ${arnPartition}, expected ${partition}`;
+    return undefined;
+}
+
+/** IAM role and tag limits: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html */
+function templateProblems(args: { roleName: string; description: string; policies: PolicyDocument[]; tags: Record<string, string> }): string[] {
+    const problems: string[] = [];
+    if (!ROLE_NAME.test(args.roleName)) problems.push(`roleName ${JSON.stringify(args.roleName)} is not an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)`);
+    if (args.description.length > 1000) problems.push(`description is ${args.description.length} characters; an IAM role description takes at most 1000`);
+    if (args.policies.length === 0) problems.push("policies is empty: the role would have no permissions");
+    if (args.policies.length > MANAGED_POLICIES_PER_ROLE) {
+        problems.push(`${args.policies.length} policies; a role takes at most ${MANAGED_POLICIES_PER_ROLE} managed policies`);
+    }
+    args.policies.forEach((policy, index) => {
+        const size = iamPolicySize(policy);
+        if (size > MANAGED_POLICY_MAX_CHARACTERS)
+            problems.push(`policies[${index}] is ${size} characters; a managed policy takes at most ${MANAGED_POLICY_MAX_CHARACTERS}`);
+    });
+    const keys = Object.keys(args.tags);
+    if (keys.length > 50) problems.push(`${keys.length} tags; an IAM role takes at most 50`);
+    for (const key of keys) {
+        if (key.length === 0 || key.length > 128) problems.push(`tag key ${JSON.stringify(key)} must be 1-128 characters`);
+        if (args.tags[key].length > 256) problems.push(`tag ${JSON.stringify(key)} has a value of more than 256 characters`);
+    }
+    return problems;
+}

@@ -1,0 +1,69 @@
+/**
+ * The organization program, run in the management account: the deployment-role StackSets that give every other
+ * program a role to deploy with.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DeploymentRoleStackSet } from "../components/deployment-role-stack-set";
+import { TYPE } from "../components/resource-types";
+import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
+import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy } from "../policies";
+import { CENTRAL_RESOURCE_TYPES } from "./central";
+import { WORKLOAD_RESOURCE_TYPES } from "./workload";
+
+/** Every resource type the organization program creates. */
+export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [TYPE.stackSet, TYPE.stackSetInstance];
+
+export interface OrganizationOutputs {
+    alias: string;
+    deploymentRoleStackSets: Record<string, pulumi.Output<string>>;
+}
+
+/** What the organization program reads from the model: the environment-wide names and the management account. */
+export type OrganizationSlice = Pick<EnvironmentModel, "partition" | "namePrefix" | "tags" | "roles" | "management" | "central" | "accounts">;
+
+/** The deployment role's permission policies for one kind of member account, generated from what its program creates. */
+export function deploymentRolePoliciesFor(model: OrganizationSlice, kind: DeploymentRoleStackSetModel["kind"]) {
+    const regions = kind === "central" ? model.central.regions : [...new Set(model.accounts.flatMap((account) => account.target.regions))];
+    return deploymentRolePolicies({
+        partition: model.partition,
+        namePrefix: model.namePrefix,
+        regions: regions.length > 0 ? regions : model.central.regions,
+        backupServiceRoleName: model.roles.backupServiceRoleName,
+        resourceTypes: [...(kind === "central" ? CENTRAL_RESOURCE_TYPES : WORKLOAD_RESOURCE_TYPES)],
+    });
+}
+
+/** The CloudFormation template that creates the deployment role in one kind of member account. */
+export function deploymentRoleTemplateFor(model: OrganizationSlice, kind: DeploymentRoleStackSetModel["kind"]): Record<string, unknown> {
+    const bootstrap = model.management.bootstrap;
+    return deploymentRoleTemplate({
+        roleName: model.roles.deploymentRoleName,
+        description: `Deploys the backup platform into ${kind} accounts`,
+        trustPolicy: deploymentRoleTrustPolicy({ partition: model.partition, trustedPrincipalArns: bootstrap?.trustedPrincipalArns ?? [] }),
+        policies: deploymentRolePoliciesFor(model, kind),
+        tags: model.tags,
+    });
+}
+
+export function deployOrganization(model: OrganizationSlice, provider: aws.Provider): OrganizationOutputs {
+    const { management } = model;
+    const stackSets: Record<string, pulumi.Output<string>> = {};
+    for (const stackSet of management.bootstrap?.stackSets ?? []) {
+        const component = new DeploymentRoleStackSet(
+            `${management.target.alias}-deployment-role-${stackSet.kind}`,
+            {
+                region: management.target.homeRegion,
+                stackSet,
+                templateBody: JSON.stringify(deploymentRoleTemplateFor(model, stackSet.kind)),
+                autoDeployment: management.bootstrap!.autoDeployment,
+                retainStacksOnAccountRemoval: management.bootstrap!.retainStacksOnAccountRemoval,
+                tags: model.tags,
+            },
+            { provider },
+        );
+        stackSets[stackSet.kind] = component.arn;
+    }
+    return { alias: management.target.alias, deploymentRoleStackSets: stackSets };
+}
+

@@ -1,0 +1,43 @@
+/**
+ * The workload program: AWS Backup in one workload account, across its regions.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AccountBackup } from "../components/account-backup";
+import { TYPE } from "../components/resource-types";
+import { AccountModel } from "../config/model";
+
+/** Every resource type the workload program creates: the deployment role in workload accounts may manage exactly these. */
+export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
+    TYPE.regionSettings,
+    TYPE.key,
+    TYPE.alias,
+    TYPE.vault,
+    TYPE.vaultPolicy,
+    TYPE.vaultLock,
+    TYPE.plan,
+    TYPE.selection,
+    TYPE.role,
+    TYPE.rolePolicyAttachment,
+];
+
+export interface WorkloadOutputs {
+    alias: string;
+    backupRoleArn: pulumi.Output<string>;
+    regions: Record<string, { keyArn: pulumi.Output<string>; vaultArns: Record<string, pulumi.Output<string>>; planIds: Record<string, pulumi.Output<string>> }>;
+}
+
+/** Deploys AWS Backup into one workload account through that account's provider. */
+export function deployWorkload(account: AccountModel, context: { partition: string; tags: Record<string, string> }, provider: aws.Provider): WorkloadOutputs {
+    const stamp = new AccountBackup(account.alias, { account, partition: context.partition, tags: context.tags }, { provider });
+    return {
+        alias: account.alias,
+        backupRoleArn: stamp.backupRoleArn,
+        regions: Object.fromEntries(
+            Object.entries(stamp.regions).map(([region, regional]) => [
+                region,
+                { keyArn: regional.keyArn, vaultArns: regional.vaultArns, planIds: regional.planIds },
+            ]),
+        ),
+    };
+}
