@@ -1,31 +1,54 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { organizationStackFile } from "../bench/generate-organization";
 import { PlanDocument, runPlan } from "../cli/plan";
+import { PolicyDocument } from "../policies";
+import { findUnknownIamNames } from "./support/iam-data";
 import { PROJECT_DIR } from "./support/graph";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 
+/** Runs a command from the project directory; fails the test with its output if it does not exit as expected. */
+function run(command: string, args: string[], expectedStatus = 0) {
+    const result = spawnSync(command, args, { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    assert.equal(result.status, expectedStatus, `${command} ${args.join(" ")}:\n${result.stderr}\n${result.stdout.slice(-2000)}`);
+    return result;
+}
+
 describe("npm run plan", () => {
-    it("prints a per-account summary of the dev stack and exits 0", async () => {
+    it("prints a summary of the dev stack grouped by target and exits 0", async () => {
         const { exitCode, output } = await runPlan({ stack: "dev" }, PROJECT_DIR);
         assert.equal(exitCode, 0);
-        for (const alias of ["payments-dev (401234567890)", "catalog-dev (402345678901)", "payments-test (403456789012)"])
-            assert.ok(output.includes(alias), alias);
-        assert.match(output, /Totals: 3 accounts, 5 account-regions/);
+        for (const heading of [
+            "management acme-management (210987654321)",
+            "central acme-backup-central (312345678901)",
+            "workload payments-dev (401234567890)",
+            "workload catalog-dev (402345678901)",
+            "workload payments-test (403456789012)",
+        ]) {
+            assert.ok(output.includes(heading), heading);
+        }
+        assert.match(output, /Totals: 5 targets \(1 management, 1 central, 3 workload\), 8 account-regions/);
         assert.match(output, /vault acme-backup-standard \(access policy\) \[protected\]/);
+        assert.match(output, /region settings: \d+ resource types opted in \([^)]*\bS3\b/);
+        assert.match(output, /StackSet acme-backup-deployment-role-workload \(service-managed, auto-deployment\): role BackupPlatformDeployment/);
     });
 
-    it("prints one JSON document in the documented format for --json", async () => {
+    it("streams one JSON document in the documented format for --json, byte for byte what JSON.stringify would print", async () => {
         const { exitCode, output } = await runPlan({ stack: "prod", json: true }, PROJECT_DIR);
         assert.equal(exitCode, 0);
         const document = JSON.parse(output) as PlanDocument;
+        assert.equal(output, JSON.stringify(document, null, 2));
         assert.equal(document.stack, "prod");
         assert.equal(document.scope, "all");
         assert.deepEqual(
             document.findings.filter((f) => f.severity === "error"),
             [],
         );
+        assert.equal(document.resources.filter((r) => r.type === "pulumi:pulumi:Stack").length, 1);
         for (const resource of document.resources) {
             assert.deepEqual(Object.keys(resource).sort(), ["account", "inputs", "name", "parent", "protect", "region", "type"]);
         }
@@ -37,46 +60,118 @@ describe("npm run plan", () => {
         assert.deepEqual(provider.inputs.allowedAccountIds, ["510000000006"]);
     });
 
-    it("plans only one account with --scope", async () => {
+    it("shows the StackSet with the deployment role's policy in the management account for --scope organization", async () => {
+        const { exitCode, output } = await runPlan({ stack: "prod", json: true, scope: "organization" }, PROJECT_DIR);
+        assert.equal(exitCode, 0);
+        const document = JSON.parse(output) as PlanDocument;
+        assert.equal(document.stack, "prod.organization");
+        assert.equal(document.scope, "organization");
+        const stackSets = document.resources.filter((r) => r.type === "aws:cloudformation/stackSet:StackSet");
+        assert.equal(stackSets.length, 2);
+        for (const stackSet of stackSets) {
+            assert.equal(stackSet.account, "500000000001");
+            const template = JSON.parse(String(stackSet.inputs.templateBody)) as { Resources: Record<string, { Type: string; Properties: any }> };
+            const policies = Object.values(template.Resources).filter((r) => r.Type === "AWS::IAM::ManagedPolicy");
+            assert.ok(policies.length > 0);
+            for (const policy of policies) assert.deepEqual(await findUnknownIamNames(policy.Properties.PolicyDocument), []);
+        }
+    });
+
+    it("plans the central account alone for --scope central, and the stack name's scope the same way", async () => {
+        for (const options of [{ stack: "prod", scope: "central" }, { stack: "prod.central" }]) {
+            const { exitCode, output } = await runPlan({ ...options, json: true }, PROJECT_DIR);
+            assert.equal(exitCode, 0);
+            const document = JSON.parse(output) as PlanDocument;
+            assert.equal(document.stack, "prod.central");
+            assert.deepEqual([...new Set(document.resources.filter((r) => r.account).map((r) => r.account))], ["500000000002"]);
+        }
+    });
+
+    it("plans only one account with --scope account:<id>", async () => {
         const { exitCode, output } = await runPlan({ stack: "prod", json: true, scope: "account:510000000004" }, PROJECT_DIR);
         assert.equal(exitCode, 0);
         const document = JSON.parse(output) as PlanDocument;
         assert.equal(document.scope, "account:510000000004");
+        assert.equal(document.stack, "prod.acct-510000000004");
         assert.deepEqual([...new Set(document.resources.filter((r) => r.account).map((r) => r.account))], ["510000000004"]);
     });
 
-    it("prints every mistake of an invalid config with its path, plans nothing, and exits 1", async () => {
+    it("prints the deployment role's policies, every action of which exists, for --deployment-policy", async () => {
+        const { exitCode, output } = await runPlan({ stack: "prod", json: true, deploymentPolicy: true }, PROJECT_DIR);
+        assert.equal(exitCode, 0);
+        const printed = JSON.parse(output) as { roleName: string; policies: Record<string, PolicyDocument[]> };
+        assert.equal(printed.roleName, "BackupPlatformDeployment");
+        assert.deepEqual(Object.keys(printed.policies).sort(), ["central", "workload"]);
+        for (const documents of Object.values(printed.policies)) {
+            for (const document of documents) assert.deepEqual(await findUnknownIamNames(document), []);
+        }
+        const actions = printed.policies.workload.flatMap((d) => d.Statement.flatMap((s) => [s.Action].flat()));
+        assert.ok(actions.includes("backup:CreateBackupVault") && actions.includes("iam:PassRole") && actions.includes("backup-storage:MountCapsule"));
+        const text = await runPlan({ stack: "prod", deploymentPolicy: "workload" }, PROJECT_DIR);
+        assert.match(text.output, /^# Deployment role BackupPlatformDeployment in workload accounts: \d managed polic/);
+    });
+
+    it("prints every mistake of an invalid config with its path and file position, plans nothing, and exits 1", async () => {
         const { exitCode, output } = await runPlan({ stack: "broken", config: fixture("several-mistakes.yaml"), json: true }, PROJECT_DIR);
         assert.equal(exitCode, 1);
         const document = JSON.parse(output) as PlanDocument;
         assert.deepEqual(document.resources, []);
-        const paths = document.findings.filter((f) => f.severity === "error").map((f) => f.path);
-        for (const expected of [
-            "managementAccount.id",
-            "organizationalUnits.dev.regions[1]",
-            "vaults.standard.lock.changeableForDays",
-            "tiers.daily.rules.nightly.schedule",
-            "tiers.daily.rules.nightly.startWindowMinutes",
-            "tiers.daily.rules.nightly.lifecycle",
-            "tiers.daily.selection",
-        ]) {
-            assert.ok(paths.includes(expected), `missing ${expected} in ${paths.join(", ")}`);
+        const errors = document.findings.filter((f) => f.severity === "error");
+        const places = Object.fromEntries(errors.map((f) => [f.path, f.location ? `${f.location.line}:${f.location.column}` : undefined]));
+        // Line and column of the offending value in the fixture.
+        assert.deepEqual(places, {
+            "managementAccount.id": "10:9",
+            "organizationalUnits.dev.regions[1]": "17:55",
+            "vaults.standard.lock.changeableForDays": "22:95",
+            "tiers.daily.rules.nightly.schedule": "28:21",
+            "tiers.daily.rules.nightly.startWindowMinutes": "29:31",
+            "tiers.daily.rules.nightly.lifecycle": "30:22",
+            "tiers.daily.selection": "31:18",
+        });
+        const fixtureLines = fs.readFileSync(fixture("several-mistakes.yaml"), "utf8").split("\n");
+        for (const finding of errors) {
+            const { line, column } = finding.location!;
+            assert.ok(fixtureLines[line - 1].length >= column, `${finding.path} points inside line ${line}`);
         }
+        assert.ok(errors.every((f) => f.location?.file === path.join("test", "fixtures", "several-mistakes.yaml")));
     });
 
-    it("fails from the command line with readable findings and no stack trace", function () {
+    it("fails from the command line with readable findings, their file positions, and no stack trace", function () {
         this.timeout(60_000);
-        const result = spawnSync(
-            process.execPath,
-            [require.resolve("ts-node/dist/bin"), "--transpile-only", "cli/plan.ts", "--config", fixture("several-mistakes.yaml")],
-            {
-                cwd: PROJECT_DIR,
-                encoding: "utf8",
-            },
+        const result = run(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "cli/plan.ts", "--config", fixture("several-mistakes.yaml")], 1);
+        assert.match(
+            result.stdout,
+            /error\s+test\/fixtures\/several-mistakes\.yaml:29:31 tiers\.daily\.rules\.nightly\.startWindowMinutes: startWindowMinutes must be at least 60 minutes/,
         );
-        assert.equal(result.status, 1, result.stderr);
-        assert.match(result.stdout, /error\s+tiers\.daily\.rules\.nightly\.startWindowMinutes: startWindowMinutes must be at least 60 minutes/);
+        assert.match(result.stdout, /several-mistakes\.yaml:17:55 organizationalUnits\.dev\.regions\[1\]: "eu-wset-1" is not an AWS region code .*did you mean "eu-west-1"\?/);
         assert.match(result.stdout, /nothing was planned/);
         assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at .+:\d+:\d+/);
+    });
+
+    describe("compiled, as npm run plan runs it", function () {
+        this.timeout(180_000);
+        let workDir: string;
+
+        before(() => {
+            run("npm", ["run", "-s", "build"]);
+            workDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+        });
+
+        after(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+        it("writes the same bytes with worker threads as in one thread, and as the in-process plan", async () => {
+            const file = path.join(workDir, "Pulumi.generated.yaml");
+            fs.writeFileSync(file, organizationStackFile({ accounts: 24, regions: 2 }));
+            for (const json of [false, true]) {
+                const args = ["dist/cli/plan.js", "--config", file, "--stack", "generated", ...(json ? ["--json"] : [])];
+                const pooled = run(process.execPath, [...args, "--workers", "2"]).stdout;
+                const single = run(process.execPath, [...args, "--workers", "0"]).stdout;
+                assert.equal(pooled, single);
+                const inProcess = await runPlan({ stack: "generated", config: file, json }, PROJECT_DIR);
+                assert.equal(pooled, inProcess.output + "\n");
+                if (json) assert.equal(JSON.parse(pooled).resources.filter((r: { type: string }) => r.type === "pulumi:pulumi:Stack").length, 1);
+                else assert.match(pooled, /Totals: 26 targets \(1 management, 1 central, 24 workload\), 51 account-regions/);
+            }
+        });
     });
 });
