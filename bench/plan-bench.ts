@@ -101,7 +101,14 @@ function measure(args: string[], reporter: string): Promise<RunResult> {
             const rest = stderr.replace(/\n?BENCH_USAGE .*\n?/, "").trim();
             if (code !== 0) return reject(new Error(`node ${args.join(" ")} exited ${code}: ${rest || tail.slice(-2000)}`));
             const maxRssKb = usage ? (JSON.parse(usage[1]) as { maxRssKb: number }).maxRssKb : NaN;
-            resolve({ seconds: round(seconds, 2), peakRssMb: round((maxRssKb * 1024) / MB), outputBytes: bytes, outputSha256: hash.digest("hex"), tail, stderr: rest });
+            resolve({
+                seconds: round(seconds, 2),
+                peakRssMb: round((maxRssKb * 1024) / MB),
+                outputBytes: bytes,
+                outputSha256: hash.digest("hex"),
+                tail,
+                stderr: rest,
+            });
         });
     });
 }
@@ -194,11 +201,14 @@ async function main(): Promise<void> {
     for (const result of results) {
         const row = (label: string, run: RunResult, ratio: string) =>
             `${String(result.accounts).padStart(8)}  ${String(result.targets).padStart(7)}  ${String(result.registrations).padStart(13)}  ${label.padEnd(26)}  ` +
-            `${run.seconds.toFixed(2).padStart(6)}   ${String(run.peakRssMb).padStart(11)}   ${round(run.outputBytes / MB).toFixed(1).padStart(9)}   ${ratio}`;
+            `${run.seconds.toFixed(2).padStart(6)}   ${String(run.peakRssMb).padStart(11)}   ${round(run.outputBytes / MB)
+                .toFixed(1)
+                .padStart(9)}   ${ratio}`;
         lines.push(row("whole plan, summary", result.summary, `${result.wholeOverFloor.summary}x`));
         lines.push(row("whole plan, --json", result.json, `${result.wholeOverFloor.json}x`));
         lines.push(row(`floor (${result.floor.evaluationSeconds} s evaluating)`, result.floor, "1x"));
-        if (result.singleThreadIdentical !== undefined) lines.push(`          output with worker threads = output in one thread, byte for byte: ${result.singleThreadIdentical}`);
+        if (result.singleThreadIdentical !== undefined)
+            lines.push(`          output with worker threads = output in one thread, byte for byte: ${result.singleThreadIdentical}`);
     }
     const atTarget = results.find((result) => result.accounts === TARGET.accounts && options.regions === 4);
     if (atTarget) {

@@ -41,7 +41,9 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
             return `key alias ${inputs.name}`;
         case TYPE.vault: {
             const lock = siblings.find((other) => other.type === TYPE.vaultLock && other.parent === resource.parent)?.inputs as Record<string, any> | undefined;
-            const lockText = lock ? `, ${lock.changeableForDays ? "compliance" : "governance"} lock ${lock.minRetentionDays ?? 1}..${lock.maxRetentionDays ?? "∞"} days` : "";
+            const lockText = lock
+                ? `, ${lock.changeableForDays ? "compliance" : "governance"} lock ${lock.minRetentionDays ?? 1}..${lock.maxRetentionDays ?? "∞"} days`
+                : "";
             return `vault ${inputs.name} (access policy${lockText})${marker}`;
         }
         case TYPE.plan: {

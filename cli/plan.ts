@@ -40,7 +40,15 @@ export type Write = (text: string) => Promise<void>;
 export interface PlanDocument {
     stack: string;
     scope: string | null;
-    resources: Array<{ type: string; name: string; account: string | null; region: string | null; parent: string | null; protect: boolean; inputs: Record<string, unknown> }>;
+    resources: Array<{
+        type: string;
+        name: string;
+        account: string | null;
+        region: string | null;
+        parent: string | null;
+        protect: boolean;
+        inputs: Record<string, unknown>;
+    }>;
     findings: Finding[];
 }
 
@@ -119,7 +127,10 @@ function renderDeploymentPolicies(model: EnvironmentModel, which: boolean | stri
         return { exitCode: 1, text: `--deployment-policy takes workload or central, not ${JSON.stringify(which)}\n` };
     }
     const roleName = model.roles.deploymentRoleName;
-    const byKind = Object.fromEntries(kinds.map((kind) => [kind, deploymentRolePoliciesFor(model, kind as "workload" | "central")])) as Record<string, PolicyDocument[]>;
+    const byKind = Object.fromEntries(kinds.map((kind) => [kind, deploymentRolePoliciesFor(model, kind as "workload" | "central")])) as Record<
+        string,
+        PolicyDocument[]
+    >;
     if (json) {
         const templates = Object.fromEntries(kinds.map((kind) => [kind, deploymentRoleTemplateFor(model, kind as "workload" | "central")]));
         return { exitCode: 0, text: JSON.stringify({ roleName, policies: byKind, templates }, null, 2) + "\n" };
@@ -127,7 +138,8 @@ function renderDeploymentPolicies(model: EnvironmentModel, which: boolean | stri
     const lines: string[] = [];
     for (const [kind, documents] of Object.entries(byKind)) {
         const sizes = documents.map((document) => iamPolicySize(document).toLocaleString("en-US")).join(", ");
-        lines.push(`# Deployment role ${roleName} in ${kind} accounts: ${documents.length} managed policies (${sizes} of 6,144 characters)`);
+        const count = `${documents.length} managed ${documents.length === 1 ? "policy" : "policies"}`;
+        lines.push(`# Deployment role ${roleName} in ${kind} accounts: ${count} (${sizes} of 6,144 characters each at most)`);
         documents.forEach((document, index) => lines.push(`# policy ${index + 1}`, JSON.stringify(document, null, 2)));
         lines.push("");
     }
@@ -146,7 +158,10 @@ export async function streamPlan(options: PlanOptions, projectDir: string, write
             await write(JSON.stringify(document, null, 2) + "\n");
         } else {
             const errors = findings.filter((finding) => finding.severity === "error");
-            await write([`${path.relative(process.cwd(), file) || file}: ${errors.length} error(s); nothing was planned.`, ...findings.map(renderFinding)].join("\n") + "\n");
+            await write(
+                [`${path.relative(process.cwd(), file) || file}: ${errors.length} error(s); nothing was planned.`, ...findings.map(renderFinding)].join("\n") +
+                    "\n",
+            );
         }
         return 1;
     }
@@ -188,8 +203,12 @@ export function findProjectDir(start: string): string {
     }
 }
 
-/** Writes to stdout, waiting for it to drain when its buffer is full. */
+/** Writes to stdout, waiting for it to drain when its buffer is full; a reader that stops early (`| head`) ends the plan quietly. */
 function stdoutWriter(): Write {
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") process.exit(0);
+        throw error;
+    });
     return (text) =>
         new Promise<void>((resolve, reject) => {
             if (process.stdout.write(text)) resolve();

@@ -44,6 +44,7 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
                 accountId: args.accountId,
                 partition: args.partition,
                 backupRoleArn: args.backupRoleArn,
+                deploymentRoleArn: args.deploymentRoleArn,
                 aliasName: stamp.key.aliasName,
                 description: stamp.key.description,
                 tags: args.tags,

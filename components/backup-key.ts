@@ -13,6 +13,8 @@ export interface BackupKeyArgs {
     partition: string;
     /** ARN of the account's AWS Backup service role, which uses the key. Pass the role's output so the key waits for it. */
     backupRoleArn: pulumi.Input<string>;
+    /** ARN of the role deployments run as, which maintains the key. */
+    deploymentRoleArn: string;
     /** Alias name, "alias/..."; deterministic so other accounts and people can find the key. */
     aliasName: string;
     /** Human description stored on the key. */
@@ -35,7 +37,15 @@ export class BackupKey extends pulumi.ComponentResource {
         const policy = pulumi
             .output(args.backupRoleArn)
             .apply((backupRoleArn) =>
-                serializePolicy(backupKeyPolicy({ partition: args.partition, accountId: args.accountId, region: args.region, backupRoleArn })),
+                serializePolicy(
+                    backupKeyPolicy({
+                        partition: args.partition,
+                        accountId: args.accountId,
+                        region: args.region,
+                        backupRoleArn,
+                        deploymentRoleArn: args.deploymentRoleArn,
+                    }),
+                ),
             );
         const key = new aws.kms.Key(
             `${name}-key`,

@@ -11,9 +11,7 @@ export interface DeploymentRoleStackSetArgs {
     stackSet: DeploymentRoleStackSetModel;
     /** The CloudFormation template (JSON) that creates the deployment role and its policies. */
     templateBody: string;
-    /** Deploy to accounts that join a targeted OU later. */
-    autoDeployment: boolean;
-    /** Keep the role in accounts that leave a targeted OU. */
+    /** Keep the role in accounts that leave a targeted OU (with auto-deployment). */
     retainStacksOnAccountRemoval: boolean;
     /** Tags for the StackSet. */
     tags: Record<string, string>;
@@ -40,7 +38,10 @@ export class DeploymentRoleStackSet extends pulumi.ComponentResource {
                 description: `Creates the backup platform's deployment role in ${stackSet.kind} accounts`,
                 permissionModel: "SERVICE_MANAGED",
                 callAs: "SELF",
-                autoDeployment: { enabled: args.autoDeployment, retainStacksOnAccountRemoval: args.autoDeployment && args.retainStacksOnAccountRemoval },
+                autoDeployment: {
+                    enabled: stackSet.autoDeployment,
+                    retainStacksOnAccountRemoval: stackSet.autoDeployment && args.retainStacksOnAccountRemoval,
+                },
                 // The template names the role, which CloudFormation only creates with this acknowledgement.
                 capabilities: ["CAPABILITY_NAMED_IAM"],
                 // Queue conflicting operations instead of failing them.

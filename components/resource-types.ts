@@ -102,7 +102,6 @@ export function resourceType(token: string): ResourceType | undefined {
     return BY_TOKEN.get(token);
 }
 
-
 /** Pulumi's own type tokens. */
 export const STACK_TYPE = "pulumi:pulumi:Stack";
 export const PROVIDER_TYPE_PREFIX = "pulumi:providers:";

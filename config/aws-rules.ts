@@ -35,7 +35,8 @@ export const KMS_RESERVED_ALIAS_PREFIX = "alias/aws/";
 export function kmsAliasProblem(alias: string): string | undefined {
     if (!KMS_ALIAS_NAME.test(alias)) return 'must be "alias/" then letters, digits, /, _ or - (AWS KMS CreateAlias)';
     if (alias.length > KMS_ALIAS_MAX_LENGTH) return `must be at most ${KMS_ALIAS_MAX_LENGTH} characters (AWS KMS CreateAlias)`;
-    if (alias.startsWith(KMS_RESERVED_ALIAS_PREFIX)) return `must not start with ${KMS_RESERVED_ALIAS_PREFIX}, which AWS reserves for AWS managed keys (AWS KMS CreateAlias)`;
+    if (alias.startsWith(KMS_RESERVED_ALIAS_PREFIX))
+        return `must not start with ${KMS_RESERVED_ALIAS_PREFIX}, which AWS reserves for AWS managed keys (AWS KMS CreateAlias)`;
     return undefined;
 }
 
@@ -120,7 +121,8 @@ export function timeZoneProblem(zone: string): string | undefined {
 /** What is wrong with a principal trusted to assume a role, or undefined for an exact IAM role or user ARN. */
 export function trustedPrincipalProblem(arn: string): string | undefined {
     const match = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/([\w+=,.@/-]+)$/.exec(arn);
-    if (arn.includes("*") || arn.includes("?")) return "must be an exact ARN: a wildcard would trust any role whose name matches, including one an attacker creates";
+    if (arn.includes("*") || arn.includes("?"))
+        return "must be an exact ARN: a wildcard would trust any role whose name matches, including one an attacker creates";
     if (/:root$/.test(arn)) return "must name a role or user, not an account root (which would trust every identity of that account)";
     if (!match) return "is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name>)";
     return undefined;

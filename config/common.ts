@@ -22,8 +22,7 @@ export const accountAlias = z.string().regex(rules.ACCOUNT_ALIAS, {
     error: (issue) => `${JSON.stringify(issue.input)} is not a valid alias (3-63 lowercase letters, digits and single hyphens, no hyphen at either end)`,
 });
 
-export const positiveDays = (what: string) =>
-    z.int({ error: `${what} must be a whole number of days` }).min(1, { error: `${what} must be at least 1 day` });
+export const positiveDays = (what: string) => z.int({ error: `${what} must be a whole number of days` }).min(1, { error: `${what} must be at least 1 day` });
 
 /** Tag keys as AWS tagging accepts them. */
 export const tagKey = z

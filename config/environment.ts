@@ -67,7 +67,10 @@ export function validateEnvironment(input: EnvironmentInput): ValidationResult {
 /** The scope comes from config, or from a per-target stack name; when both are given they must agree. */
 function resolveScope(collector: FindingCollector, configured: Scope | undefined, fromStack: Scope | undefined): Scope | undefined {
     if (fromStack && fromStack.kind !== "all" && configured && formatScope(configured) !== formatScope(fromStack)) {
-        collector.error("scope", `is ${formatScope(configured)}, but the stack's name says ${formatScope(fromStack)}; remove one or make them agree (${SCOPE_FORMS})`);
+        collector.error(
+            "scope",
+            `is ${formatScope(configured)}, but the stack's name says ${formatScope(fromStack)}; remove one or make them agree (${SCOPE_FORMS})`,
+        );
         return undefined;
     }
     return configured ?? fromStack ?? { kind: "all" };

@@ -58,9 +58,7 @@ export interface ManagementAccountModel {
 export interface BootstrapModel {
     /** Principals (exact IAM role or user ARNs) allowed to assume the deployment role: the CI or operator identity. */
     trustedPrincipalArns: string[];
-    /** Deploy to accounts that join a targeted OU later, and remove the role's stack from accounts that leave. */
-    autoDeployment: boolean;
-    /** Keep the role when an account leaves a targeted OU (only with autoDeployment). */
+    /** Keep the role when an account leaves a targeted OU (only with auto-deployment). */
     retainStacksOnAccountRemoval: boolean;
     /** One StackSet per kind of member account, each with the policy its programs need. */
     stackSets: DeploymentRoleStackSetModel[];
@@ -76,6 +74,8 @@ export interface DeploymentRoleStackSetModel {
     /** With `accountFilter`, narrows the OUs to these accounts (INTERSECTION) or leaves them out (DIFFERENCE). */
     accounts: string[];
     accountFilter: "NONE" | "INTERSECTION" | "DIFFERENCE";
+    /** Deploy to accounts that join the targeted OUs later. */
+    autoDeployment: boolean;
 }
 
 export interface CentralAccountModel {

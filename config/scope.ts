@@ -19,7 +19,7 @@ const ACCOUNT_STACK_SUFFIX = /^acct-(\d{12})$/;
 /** The environment part of a stack name: what the stack config file is named after (`Pulumi.<environment>.yaml`). */
 const ENVIRONMENT_NAME = /^[A-Za-z0-9_-]+$/;
 
-export const SCOPE_FORMS = 'all, organization, central or account:<12-digit id>';
+export const SCOPE_FORMS = "all, organization, central or account:<12-digit id>";
 
 /** Parses `all`, `organization`, `central` or `account:<id>`; undefined for anything else. */
 export function parseScope(text: string): Scope | undefined {

@@ -10,6 +10,8 @@ export interface BackupKeyPolicyArgs {
     region: string;
     /** The AWS Backup service role of this account (the role passed in backup selections). */
     backupRoleArn: string;
+    /** The role deployments run as, which creates the key and its vaults and keeps its policy, alias and rotation. */
+    deploymentRoleArn: string;
 }
 
 /**
@@ -28,15 +30,17 @@ export interface BackupKeyPolicyArgs {
  * https://repost.aws/knowledge-center/kms-policy-error-invalid-principals
  */
 export function backupKeyPolicy(args: BackupKeyPolicyArgs): PolicyDocument {
-    const { partition, accountId, region, backupRoleArn } = args;
+    const { partition, accountId, region, backupRoleArn, deploymentRoleArn } = args;
     assertAccountId(accountId);
     assertRegionInPartition(region, partition);
     assertRoleArn(backupRoleArn, "backupRoleArn", { partition, accountId });
+    assertRoleArn(deploymentRoleArn, "deploymentRoleArn", { partition, accountId });
 
     return {
         Version: "2012-10-17",
         Statement: [
             accountRootAdministersKey(partition, accountId),
+            deploymentRoleMaintainsKey(deploymentRoleArn),
             backupRoleUsesKey(backupRoleArn),
             backupRoleGrantsOnlyToAwsResources(backupRoleArn),
             backupStorageOnlyForThisAccountsVaults(partition, accountId, region),
@@ -56,6 +60,45 @@ function accountRootAdministersKey(partition: string, accountId: string): Policy
         Effect: "Allow",
         Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
         Action: "kms:*",
+        Resource: "*",
+    };
+}
+
+/**
+ * What `pulumi up` does with the key, granted to the deployment role by the key policy itself rather than only by its
+ * IAM policy. Two reasons: CreateKey refuses a policy that would not let the caller put the next one (the policy
+ * lockout safety check), and the deployment role's IAM permissions on keys are scoped by the platform's tag, which
+ * KMS may take up to five minutes to honour for a key just created, while the provider reads rotation and the policy,
+ * and AWS Backup creates the vault with the key, seconds later.
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (BypassPolicyLockoutSafetyCheck)
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html
+ * CreateBackupVault with a customer managed key needs CreateGrant, GenerateDataKey, Decrypt, RetireGrant and
+ * DescribeKey on the key: https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html
+ * No ScheduleKeyDeletion or DisableKey: the platform never deletes a key.
+ */
+function deploymentRoleMaintainsKey(deploymentRoleArn: string): PolicyStatement {
+    return {
+        Sid: "DeploymentRoleMaintainsKeyAndCreatesVaults",
+        Effect: "Allow",
+        Principal: { AWS: deploymentRoleArn },
+        Action: [
+            "kms:CreateAlias",
+            "kms:CreateGrant",
+            "kms:Decrypt",
+            "kms:DeleteAlias",
+            "kms:DescribeKey",
+            "kms:EnableKeyRotation",
+            "kms:GenerateDataKey",
+            "kms:GetKeyPolicy",
+            "kms:GetKeyRotationStatus",
+            "kms:ListResourceTags",
+            "kms:PutKeyPolicy",
+            "kms:RetireGrant",
+            "kms:TagResource",
+            "kms:UntagResource",
+            "kms:UpdateAlias",
+            "kms:UpdateKeyDescription",
+        ],
         Resource: "*",
     };
 }

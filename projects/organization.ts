@@ -56,7 +56,6 @@ export function deployOrganization(model: OrganizationSlice, provider: aws.Provi
                 region: management.target.homeRegion,
                 stackSet,
                 templateBody: JSON.stringify(deploymentRoleTemplateFor(model, stackSet.kind)),
-                autoDeployment: management.bootstrap!.autoDeployment,
                 retainStacksOnAccountRemoval: management.bootstrap!.retainStacksOnAccountRemoval,
                 tags: model.tags,
             },
@@ -66,4 +65,3 @@ export function deployOrganization(model: OrganizationSlice, provider: aws.Provi
     }
     return { alias: management.target.alias, deploymentRoleStackSets: stackSets };
 }
-

@@ -24,7 +24,10 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
 export interface WorkloadOutputs {
     alias: string;
     backupRoleArn: pulumi.Output<string>;
-    regions: Record<string, { keyArn: pulumi.Output<string>; vaultArns: Record<string, pulumi.Output<string>>; planIds: Record<string, pulumi.Output<string>> }>;
+    regions: Record<
+        string,
+        { keyArn: pulumi.Output<string>; vaultArns: Record<string, pulumi.Output<string>>; planIds: Record<string, pulumi.Output<string>> }
+    >;
 }
 
 /** Deploys AWS Backup into one workload account through that account's provider. */

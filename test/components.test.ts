@@ -31,6 +31,7 @@ describe("BackupKey", () => {
                     accountId: ledger.id,
                     partition: "aws",
                     backupRoleArn: ledger.backupRole.arn,
+                    deploymentRoleArn: ledger.deploymentRoleArn,
                     aliasName: "alias/test-backup",
                     description: "d",
                     tags,
@@ -75,7 +76,9 @@ describe("BackupVault", () => {
         // Deny wins: of the statements denying recovery point deletion, one exempts only the break-glass role.
         const deleting = policy.Statement.filter((s: any) => s.Action.includes("backup:DeleteRecoveryPoint"));
         assert.ok(deleting.every((s: any) => s.Effect === "Deny"));
-        assert.ok(deleting.some((s: any) => JSON.stringify(s.Condition) === JSON.stringify({ ArnNotEquals: { "aws:PrincipalArn": ledger.breakGlassRoleArn } })));
+        assert.ok(
+            deleting.some((s: any) => JSON.stringify(s.Condition) === JSON.stringify({ ArnNotEquals: { "aws:PrincipalArn": ledger.breakGlassRoleArn } })),
+        );
         assert.equal(graph.ofType(TYPES.vaultLock).length, 0, "no lock unless asked");
     });
 

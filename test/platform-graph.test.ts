@@ -138,7 +138,10 @@ for (const stack of ["dev", "prod"]) {
 
         it("creates the deployment role in workload accounts and in the central account with one StackSet each", () => {
             const stackSets = graph.ofType(TYPES.stackSet);
-            assert.deepEqual(stackSets.map((s) => s.account), [model.management.target.id, model.management.target.id]);
+            assert.deepEqual(
+                stackSets.map((s) => s.account),
+                [model.management.target.id, model.management.target.id],
+            );
             for (const stackSet of stackSets) {
                 assert.equal(stackSet.inputs.permissionModel, "SERVICE_MANAGED");
                 assert.deepEqual(stackSet.inputs.capabilities, ["CAPABILITY_NAMED_IAM"]);
@@ -156,7 +159,11 @@ for (const stack of ["dev", "prod"]) {
             assert.deepEqual(workload.organizationalUnitIds.sort(), [...new Set(model.accounts.map((a) => a.ou.id))].sort());
             assert.deepEqual([workload.accountFilterType, workload.accounts], ["DIFFERENCE", [model.central.accountId]]);
             const central = targetsOf(`${model.namePrefix}-deployment-role-central`);
-            assert.deepEqual(central, { organizationalUnitIds: [model.organization.rootId], accounts: [model.central.accountId], accountFilterType: "INTERSECTION" });
+            assert.deepEqual(central, {
+                organizationalUnitIds: [model.organization.rootId],
+                accounts: [model.central.accountId],
+                accountFilterType: "INTERSECTION",
+            });
         });
 
         it("generates only policies whose IAM actions and condition keys exist", async () => {
@@ -198,14 +205,13 @@ for (const stack of ["dev", "prod"]) {
 
         it("plans the same resources target by target as in one evaluation of the whole environment", async () => {
             const shape = (r: PlannedResource) => JSON.stringify([r.urn, r.account, r.region, r.parent, r.protect, r.inputs]);
-            const whole = graph.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map(shape).sort();
+            const whole = graph.resources
+                .filter((r) => r.type !== "pulumi:pulumi:Stack")
+                .map(shape)
+                .sort();
             const byTarget: string[] = [];
             for (const target of allTargets(model)) {
-                byTarget.push(
-                    ...(await planTarget(model, target)).resources
-                        .filter((r) => r.type !== "pulumi:pulumi:Stack")
-                        .map(shape),
-                );
+                byTarget.push(...(await planTarget(model, target)).resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map(shape));
             }
             assert.deepEqual(byTarget.sort(), whole);
         });

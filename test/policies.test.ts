@@ -149,7 +149,7 @@ describe("backupVaultAccessPolicy", () => {
 });
 
 describe("backupKeyPolicy", () => {
-    const args = { partition: "aws", accountId: ACCOUNT, region: "eu-west-1", backupRoleArn: BACKUP_ROLE };
+    const args = { partition: "aws", accountId: ACCOUNT, region: "eu-west-1", backupRoleArn: BACKUP_ROLE, deploymentRoleArn: DEPLOYMENT };
     const policy = backupKeyPolicy(args);
 
     it("keeps the key administrable through the account root, so it can never become unmanageable", () => {
@@ -192,7 +192,13 @@ describe("backupKeyPolicy", () => {
 
     it("builds China-region ARNs in the aws-cn partition", () => {
         const cnRole = `arn:aws-cn:iam::${ACCOUNT}:role/BackupServiceRole`;
-        const cn = backupKeyPolicy({ partition: "aws-cn", accountId: ACCOUNT, region: "cn-north-1", backupRoleArn: cnRole });
+        const cn = backupKeyPolicy({
+            partition: "aws-cn",
+            accountId: ACCOUNT,
+            region: "cn-north-1",
+            backupRoleArn: cnRole,
+            deploymentRoleArn: cnRole.replace("BackupServiceRole", "Deployment"),
+        });
         assert.deepEqual(onlyStatementWith(cn, "kms:*").Principal, { AWS: `arn:aws-cn:iam::${ACCOUNT}:root` });
         const storage = cn.Statement.find((s) => s.Effect === "Deny");
         assert.equal(storage?.Condition?.ArnNotLike?.["aws:SourceArn"], `arn:aws-cn:backup:cn-north-1:${ACCOUNT}:backup-vault:*`);
@@ -200,7 +206,13 @@ describe("backupKeyPolicy", () => {
 
     it("builds GovCloud ARNs in the aws-us-gov partition", () => {
         const govRole = `arn:aws-us-gov:iam::${ACCOUNT}:role/BackupServiceRole`;
-        const gov = backupKeyPolicy({ partition: "aws-us-gov", accountId: ACCOUNT, region: "us-gov-west-1", backupRoleArn: govRole });
+        const gov = backupKeyPolicy({
+            partition: "aws-us-gov",
+            accountId: ACCOUNT,
+            region: "us-gov-west-1",
+            backupRoleArn: govRole,
+            deploymentRoleArn: govRole.replace("BackupServiceRole", "Deployment"),
+        });
         assert.deepEqual(onlyStatementWith(gov, "kms:*").Principal, { AWS: `arn:aws-us-gov:iam::${ACCOUNT}:root` });
         assert.ok(serializePolicy(gov).includes(`arn:aws-us-gov:backup:us-gov-west-1:${ACCOUNT}:backup-vault:*`));
         assert.ok(!serializePolicy(gov).includes("arn:aws:"));
@@ -211,6 +223,29 @@ describe("backupKeyPolicy", () => {
         assert.throws(() => backupKeyPolicy({ ...args, partition: "aws-us-gov" }), /not in partition aws-us-gov/);
         assert.throws(() => backupKeyPolicy({ ...args, backupRoleArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/R` }), /account/);
         assert.throws(() => backupKeyPolicy({ ...args, accountId: "1234" }), /12-digit/);
+        assert.throws(() => backupKeyPolicy({ ...args, deploymentRoleArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/Deployment` }), /account/);
+    });
+
+    it("lets the deployment role maintain the key and create vaults with it, from the key policy itself, but never delete or disable it", () => {
+        // The key policy, not only the tag-scoped IAM policy, so the policy lockout check passes at CreateKey and the
+        // provider's reads right after creation do not wait for tag-based authorization.
+        const statement = policy.Statement.find((s) => typeof s.Principal === "object" && s.Principal.AWS === DEPLOYMENT)!;
+        const actions = asList(statement.Action);
+        for (const needed of [
+            "kms:PutKeyPolicy",
+            "kms:GetKeyPolicy",
+            "kms:EnableKeyRotation",
+            "kms:CreateGrant",
+            "kms:GenerateDataKey",
+            "kms:Decrypt",
+            "kms:RetireGrant",
+            "kms:DescribeKey",
+            "kms:CreateAlias",
+        ]) {
+            assert.ok(actions.includes(needed), `deployment role lacks ${needed}`);
+        }
+        for (const forbidden of ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation", "kms:*"])
+            assert.ok(!actions.includes(forbidden), forbidden);
     });
 });
 
@@ -266,8 +301,21 @@ describe("backupServiceManagedPolicyArns", () => {
 describe("every policy document builder", () => {
     const cnRole = (name: string) => `arn:aws-cn:iam::${ACCOUNT}:role/${name}`;
     const builders: Array<[string, () => PolicyDocument]> = [
-        ["backupKeyPolicy (aws)", () => backupKeyPolicy({ partition: "aws", accountId: ACCOUNT, region: "eu-west-1", backupRoleArn: BACKUP_ROLE })],
-        ["backupKeyPolicy (aws-cn)", () => backupKeyPolicy({ partition: "aws-cn", accountId: ACCOUNT, region: "cn-northwest-1", backupRoleArn: cnRole("B") })],
+        [
+            "backupKeyPolicy (aws)",
+            () => backupKeyPolicy({ partition: "aws", accountId: ACCOUNT, region: "eu-west-1", backupRoleArn: BACKUP_ROLE, deploymentRoleArn: DEPLOYMENT }),
+        ],
+        [
+            "backupKeyPolicy (aws-cn)",
+            () =>
+                backupKeyPolicy({
+                    partition: "aws-cn",
+                    accountId: ACCOUNT,
+                    region: "cn-northwest-1",
+                    backupRoleArn: cnRole("B"),
+                    deploymentRoleArn: cnRole("D"),
+                }),
+        ],
         ["backupVaultAccessPolicy (aws)", () => backupVaultAccessPolicy({ vaultArn: VAULT, breakGlassRoleArn: BREAK_GLASS, deploymentRoleArn: DEPLOYMENT })],
         [
             "backupVaultAccessPolicy (aws-cn)",

@@ -101,7 +101,10 @@ function checkIdentities(env: SectionEnvironment): void {
         }
     }
     if (central && management && central.alias === management.alias) {
-        collector.error("managementAccount.alias", `alias ${JSON.stringify(central.alias)} is also the central account's; aliases name resources and must be unique`);
+        collector.error(
+            "managementAccount.alias",
+            `alias ${JSON.stringify(central.alias)} is also the central account's; aliases name resources and must be unique`,
+        );
     }
 }
 

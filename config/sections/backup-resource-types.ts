@@ -16,7 +16,8 @@ import { didYouMean } from "../suggest";
 const typeNames = () => BACKUP_RESOURCE_TYPES.map((type) => type.name);
 
 const typeName = z.string().refine((name) => typeNames().includes(name), {
-    error: (issue) => `${JSON.stringify(issue.input)} is not an AWS Backup resource type${didYouMean(String(issue.input), typeNames())} (known: ${typeNames().join(", ")})`,
+    error: (issue) =>
+        `${JSON.stringify(issue.input)} is not an AWS Backup resource type${didYouMean(String(issue.input), typeNames())} (known: ${typeNames().join(", ")})`,
 });
 
 export const resourceTypesSchema = z.strictObject({

@@ -70,7 +70,6 @@ export function buildBootstrap(env: SectionEnvironment): BootstrapModel | undefi
     const ouIds = [...new Set([...env.get(organizationalUnitsSection)!.parsed.values()].map((ou) => ou.id))];
     return {
         trustedPrincipalArns: [...bootstrap.trustedPrincipalArns],
-        autoDeployment: bootstrap.autoDeployment,
         retainStacksOnAccountRemoval: bootstrap.retainStacksOnAccountRemoval,
         stackSets: [
             ...(ouIds.length > 0
@@ -81,6 +80,7 @@ export function buildBootstrap(env: SectionEnvironment): BootstrapModel | undefi
                           organizationalUnitIds: ouIds,
                           accounts: [central.id],
                           accountFilter: "DIFFERENCE" as const,
+                          autoDeployment: bootstrap.autoDeployment,
                       },
                   ]
                 : []),
@@ -90,6 +90,10 @@ export function buildBootstrap(env: SectionEnvironment): BootstrapModel | undefi
                 organizationalUnitIds: [env.get(organizationSection)!.rootId],
                 accounts: [central.id],
                 accountFilter: "INTERSECTION" as const,
+                // Auto-deployment follows the targeted OUs, here the root, and AWS documents no account filter for it, so
+                // it stays off: it could give every new account of the organization the central account's role.
+                // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
+                autoDeployment: false,
             },
         ],
     };

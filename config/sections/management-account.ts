@@ -32,7 +32,10 @@ export const managementAccountSection = {
         }
         for (const { index, value } of env.get(accountsSection) ?? []) {
             if (value.id === management.id) {
-                env.collector.warning(`accounts[${index}].id`, "this is the management account; AWS recommends keeping workloads (and their backups) out of it");
+                env.collector.warning(
+                    `accounts[${index}].id`,
+                    "this is the management account; AWS recommends keeping workloads (and their backups) out of it",
+                );
             }
         }
     },

@@ -28,7 +28,10 @@ export const scopeSection: ConfigSection<Scope> = {
         if (scope?.kind !== "account") return;
         const ids = (env.get(accountsSection) ?? []).map((entry) => entry.value.id);
         if (!ids.includes(scope.accountId)) {
-            env.collector.error("scope", `account ${scope.accountId} is not one of the workload accounts listed under accounts${didYouMean(scope.accountId, ids)}`);
+            env.collector.error(
+                "scope",
+                `account ${scope.accountId} is not one of the workload accounts listed under accounts${didYouMean(scope.accountId, ids)}`,
+            );
         }
     },
 };

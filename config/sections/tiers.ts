@@ -281,7 +281,10 @@ function checkRetentionAgainstLocks(env: SectionEnvironment): void {
                 }
                 continue;
             }
-            if ((lock.minRetentionDays !== undefined && days < lock.minRetentionDays) || (lock.maxRetentionDays !== undefined && days > lock.maxRetentionDays)) {
+            if (
+                (lock.minRetentionDays !== undefined && days < lock.minRetentionDays) ||
+                (lock.maxRetentionDays !== undefined && days > lock.maxRetentionDays)
+            ) {
                 env.collector.error(
                     path,
                     `${days} days is outside vault ${tier.vault}'s lock range ${lockRange(lock)}; jobs would fail at run time (AWS Backup Vault Lock)`,
