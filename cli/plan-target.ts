@@ -2,15 +2,18 @@
  * One target of an offline plan, evaluated and rendered: what a plan worker thread does per task, and what the plan
  * does itself when it runs in one thread.
  */
-import { EnvironmentModel } from "../config/model";
-import { planTarget, plannedTargets } from "../projects/offline-plan";
+import { EnvironmentModel, Target } from "../config/model";
+import { planEnvironment } from "../projects/offline-plan";
 import { renderJsonResources, renderTargetSummary, targetStats, TargetStats, withoutRepeatedStack } from "./plan-render";
 
 export type PlanFormat = "summary" | "json";
 
 export interface TargetTask {
-    /** Index into the model's planned targets. */
-    index: number;
+    /** The model slice of this target (modelForTarget), already scoped to it. */
+    model: EnvironmentModel;
+    target: Target;
+    /** Whether this is the plan's first target, which shows the stack resource. */
+    first: boolean;
     format: PlanFormat;
 }
 
@@ -20,10 +23,9 @@ export interface TargetOutput {
     stats: TargetStats;
 }
 
-export async function planTargetOutput(model: EnvironmentModel, task: TargetTask): Promise<TargetOutput> {
-    const target = plannedTargets(model)[task.index];
-    const { resources } = await planTarget(model, target);
-    const shown = withoutRepeatedStack(resources, task.index === 0);
-    const text = task.format === "json" ? renderJsonResources(shown, task.index === 0) : renderTargetSummary(target, shown);
-    return { text, stats: targetStats(target, shown) };
+export async function planTargetOutput(task: TargetTask): Promise<TargetOutput> {
+    const { resources } = await planEnvironment(task.model);
+    const shown = withoutRepeatedStack(resources, task.first);
+    const text = task.format === "json" ? renderJsonResources(shown, task.first) : renderTargetSummary(task.target, shown);
+    return { text, stats: targetStats(task.target, shown) };
 }

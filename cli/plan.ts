@@ -13,13 +13,12 @@ import * as os from "os";
 import * as path from "path";
 import { Finding, renderFinding } from "../config/findings";
 import { loadEnvironmentFromFile, stackFilePath } from "../config/load";
-import { EnvironmentModel } from "../config/model";
+import { EnvironmentModel, modelForTarget, targetsInScope } from "../config/model";
 import { formatScope, parseScope, parseStackName, stackNameFor } from "../config/scope";
 import { iamPolicySize, PolicyDocument } from "../policies";
-import { plannedTargets } from "../projects/offline-plan";
-import { deploymentRolePoliciesFor, deploymentRoleTemplateFor } from "../projects/organization";
 import { renderJsonFooter, renderJsonHeader, renderSummaryFooter, renderSummaryHeader, TargetStats } from "./plan-render";
-import { PlanFormat, planTargetOutput, TargetOutput, TargetTask } from "./plan-target";
+import type { PlanFormat, TargetOutput, TargetTask } from "./plan-target";
+import { WORKER_OLD_GENERATION_MB, WORKER_YOUNG_GENERATION_MB } from "./plan-tuning";
 
 export interface PlanOptions {
     /** Environment (`prod`) or per-target stack (`prod.central`); its `Pulumi.<environment>.yaml` is planned. */
@@ -94,22 +93,30 @@ async function writeInOrder(count: number, inFlight: number, evaluate: (index: n
     return stats;
 }
 
-/** Runs the evaluation of every target in this thread, or in a pool of worker threads. */
+/**
+ * Runs the evaluation of every target in this thread, or in a pool of worker threads. With workers, this thread never
+ * loads the Pulumi SDK: it validates, hands each worker one target's slice of the model, and writes.
+ */
 async function evaluateTargets(model: EnvironmentModel, format: PlanFormat, workers: number, write: Write): Promise<TargetStats[]> {
-    const count = plannedTargets(model).length;
-    if (workers === 0) return writeInOrder(count, 1, (index) => planTargetOutput(model, { index, format }), write);
+    const targets = targetsInScope(model);
+    const task = (index: number): TargetTask => ({ model: modelForTarget(model, targets[index]), target: targets[index], first: index === 0, format });
+    if (workers === 0) {
+        const { planTargetOutput } = await import("./plan-target");
+        return writeInOrder(targets.length, 1, (index) => planTargetOutput(task(index)), write);
+    }
     const { Piscina } = await import("piscina");
     const extension = path.extname(__filename);
     const pool = new Piscina<TargetTask, TargetOutput>({
         filename: path.join(__dirname, `plan-worker${extension}`),
-        workerData: { model },
         minThreads: workers,
         maxThreads: workers,
+        // A worker holds one target's slice at a time; a bounded heap keeps garbage from piling up between collections.
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
         // Running from TypeScript sources (tests), workers need the same on-the-fly compilation.
         execArgv: extension === ".ts" ? ["-r", "ts-node/register/transpile-only"] : [],
     });
     try {
-        return await writeInOrder(count, workers * 4, (index) => pool.run({ index, format }), write);
+        return await writeInOrder(targets.length, workers * 4, (index) => pool.run(task(index)), write);
     } finally {
         await pool.destroy();
     }
@@ -121,7 +128,8 @@ function defaultWorkers(targets: number): number {
 }
 
 /** The deployment role's policies, as text or one JSON document, for teams that create the role their own way. */
-function renderDeploymentPolicies(model: EnvironmentModel, which: boolean | string, json: boolean): { exitCode: number; text: string } {
+async function renderDeploymentPolicies(model: EnvironmentModel, which: boolean | string, json: boolean): Promise<{ exitCode: number; text: string }> {
+    const { deploymentRolePoliciesFor, deploymentRoleTemplateFor } = await import("../projects/organization");
     const kinds = which === true ? (["workload", "central"] as const) : ([which] as const);
     if (!kinds.every((kind) => kind === "workload" || kind === "central")) {
         return { exitCode: 1, text: `--deployment-policy takes workload or central, not ${JSON.stringify(which)}\n` };
@@ -166,13 +174,13 @@ export async function streamPlan(options: PlanOptions, projectDir: string, write
         return 1;
     }
     if (options.deploymentPolicy !== undefined && options.deploymentPolicy !== false) {
-        const { exitCode, text } = renderDeploymentPolicies(model, options.deploymentPolicy, options.json === true);
+        const { exitCode, text } = await renderDeploymentPolicies(model, options.deploymentPolicy, options.json === true);
         await write(text);
         return exitCode;
     }
     const scope = formatScope(model.scope);
     const format: PlanFormat = options.json ? "json" : "summary";
-    const workers = options.workers ?? defaultWorkers(plannedTargets(model).length);
+    const workers = options.workers ?? defaultWorkers(targetsInScope(model).length);
     await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file));
     const stats = await evaluateTargets(model, format, workers, write);
     // The engine rejects two resources with one URN; the mock runtime does not, so check here, across all targets.

@@ -34,19 +34,17 @@ export class BackupKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: BackupKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("kms", "BackupKey"), name, {}, opts);
-        const policy = pulumi
-            .output(args.backupRoleArn)
-            .apply((backupRoleArn) =>
-                serializePolicy(
-                    backupKeyPolicy({
-                        partition: args.partition,
-                        accountId: args.accountId,
-                        region: args.region,
-                        backupRoleArn,
-                        deploymentRoleArn: args.deploymentRoleArn,
-                    }),
-                ),
-            );
+        const policy = pulumi.output(args.backupRoleArn).apply((backupRoleArn) =>
+            serializePolicy(
+                backupKeyPolicy({
+                    partition: args.partition,
+                    accountId: args.accountId,
+                    region: args.region,
+                    backupRoleArn,
+                    deploymentRoleArn: args.deploymentRoleArn,
+                }),
+            ),
+        );
         const key = new aws.kms.Key(
             `${name}-key`,
             {

@@ -76,6 +76,8 @@ export interface DeploymentRoleStackSetModel {
     accountFilter: "NONE" | "INTERSECTION" | "DIFFERENCE";
     /** Deploy to accounts that join the targeted OUs later. */
     autoDeployment: boolean;
+    /** Regions the role deploys into in those accounts: its permissions for regional services are limited to them. */
+    regions: string[];
 }
 
 export interface CentralAccountModel {
@@ -229,4 +231,35 @@ export function targetsInScope(model: EnvironmentModel): Target[] {
 export function accountsInScope(model: EnvironmentModel): AccountModel[] {
     const ids = new Set(targetsInScope(model).map((target) => target.id));
     return model.accounts.filter((account) => ids.has(account.id));
+}
+
+/** The scope that deploys exactly one target. */
+export function scopeOfTarget(target: Target): Scope {
+    switch (target.kind) {
+        case "management":
+            return { kind: "organization" };
+        case "central":
+            return { kind: "central" };
+        case "workload":
+            return { kind: "account", accountId: target.id };
+    }
+}
+
+/**
+ * The part of the model one target's program reads: a workload account needs only itself among the accounts; the
+ * central account and the organization program need none of them (what the organization program needs to know about
+ * member accounts is part of model.management). Small slices are what worker threads get.
+ * test/platform-graph.test.ts proves that planning each target from its slice gives the whole environment's graph.
+ */
+export function modelForTarget(model: EnvironmentModel, target: Target): EnvironmentModel {
+    const scope = scopeOfTarget(target);
+    switch (target.kind) {
+        case "management":
+            // What the organization program needs of the other accounts is in model.management already.
+            return { ...model, scope, accounts: [] };
+        case "central":
+            return { ...model, scope, accounts: [] };
+        case "workload":
+            return { ...model, scope, accounts: model.accounts.filter((account) => account.id === target.id) };
+    }
 }

@@ -11,8 +11,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PROVIDER_TYPE_PREFIX, resourceType, STACK_TYPE } from "../components/resource-types";
 import { PROJECT_NAME } from "../config/constants";
 import { duplicates } from "../config/findings";
-import { EnvironmentModel, Target, targetsInScope } from "../config/model";
-import { Scope } from "../config/scope";
+import { EnvironmentModel, modelForTarget, Target } from "../config/model";
 import { deployPlatform } from "./platform";
 
 /** One registered resource as the engine would receive it. */
@@ -256,29 +255,12 @@ export function planEnvironment(model: EnvironmentModel, program: (model: Enviro
     return run;
 }
 
-/** The scope that deploys exactly one target. */
-export function scopeOfTarget(target: Target): Scope {
-    switch (target.kind) {
-        case "management":
-            return { kind: "organization" };
-        case "central":
-            return { kind: "central" };
-        case "workload":
-            return { kind: "account", accountId: target.id };
-    }
-}
-
 /**
  * Plans one target of an environment: the same program, narrowed to that target, under the environment's stack name,
  * so its URNs are those of the whole environment's evaluation.
  */
 export function planTarget(model: EnvironmentModel, target: Target): Promise<PlanResult> {
-    return planEnvironment({ ...model, scope: scopeOfTarget(target) });
-}
-
-/** The targets the model's scope deploys, in plan order. */
-export function plannedTargets(model: EnvironmentModel): Target[] {
-    return targetsInScope(model);
+    return planEnvironment(modelForTarget(model, target));
 }
 
 /** Logical names the engine would reject as duplicates (same type and name), which the mock runtime lets through. */

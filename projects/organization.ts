@@ -20,15 +20,15 @@ export interface OrganizationOutputs {
 }
 
 /** What the organization program reads from the model: the environment-wide names and the management account. */
-export type OrganizationSlice = Pick<EnvironmentModel, "partition" | "namePrefix" | "tags" | "roles" | "management" | "central" | "accounts">;
+export type OrganizationSlice = Pick<EnvironmentModel, "partition" | "namePrefix" | "tags" | "roles" | "management" | "central">;
 
 /** The deployment role's permission policies for one kind of member account, generated from what its program creates. */
 export function deploymentRolePoliciesFor(model: OrganizationSlice, kind: DeploymentRoleStackSetModel["kind"]) {
-    const regions = kind === "central" ? model.central.regions : [...new Set(model.accounts.flatMap((account) => account.target.regions))];
+    const stackSet = model.management.bootstrap?.stackSets.find((candidate) => candidate.kind === kind);
     return deploymentRolePolicies({
         partition: model.partition,
         namePrefix: model.namePrefix,
-        regions: regions.length > 0 ? regions : model.central.regions,
+        regions: stackSet?.regions ?? model.central.regions,
         backupServiceRoleName: model.roles.backupServiceRoleName,
         resourceTypes: [...(kind === "central" ? CENTRAL_RESOURCE_TYPES : WORKLOAD_RESOURCE_TYPES)],
     });

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { organizationStackFile } from "../bench/generate-organization";
 import { PlanDocument, runPlan } from "../cli/plan";
+import { PLAN_NODE_FLAGS } from "../cli/plan-tuning";
 import { PolicyDocument } from "../policies";
 import { findUnknownIamNames } from "./support/iam-data";
 import { PROJECT_DIR } from "./support/graph";
@@ -153,6 +154,11 @@ describe("npm run plan", () => {
         );
         assert.match(result.stdout, /nothing was planned/);
         assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at .+:\d+:\d+/);
+    });
+
+    it("runs from npm with the Node flags the benchmark measured", () => {
+        const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts as Record<string, string>;
+        assert.equal(scripts.plan, `npm run -s build && node ${PLAN_NODE_FLAGS.join(" ")} dist/cli/plan.js`);
     });
 
     describe("compiled, as npm run plan runs it", function () {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import * as rules from "../aws-rules";
 import { BootstrapModel, physicalNames } from "../model";
 import { SectionEnvironment, valueSection } from "../section";
+import { resolvedAccounts } from "./accounts";
 import { centralAccountSection } from "./central-account";
 import { organizationSection } from "./organization";
 import { organizationalUnitsSection } from "./organizational-units";
@@ -68,6 +69,7 @@ export function buildBootstrap(env: SectionEnvironment): BootstrapModel | undefi
     const namePrefix = env.get(namePrefixSection)!;
     const central = env.get(centralAccountSection)!;
     const ouIds = [...new Set([...env.get(organizationalUnitsSection)!.parsed.values()].map((ou) => ou.id))];
+    const workloadRegions = [...new Set(resolvedAccounts(env).flatMap((account) => account.regions))];
     return {
         trustedPrincipalArns: [...bootstrap.trustedPrincipalArns],
         retainStacksOnAccountRemoval: bootstrap.retainStacksOnAccountRemoval,
@@ -81,6 +83,7 @@ export function buildBootstrap(env: SectionEnvironment): BootstrapModel | undefi
                           accounts: [central.id],
                           accountFilter: "DIFFERENCE" as const,
                           autoDeployment: bootstrap.autoDeployment,
+                          regions: workloadRegions.length > 0 ? workloadRegions : [...central.regions],
                       },
                   ]
                 : []),
@@ -94,6 +97,7 @@ export function buildBootstrap(env: SectionEnvironment): BootstrapModel | undefi
                 // it stays off: it could give every new account of the organization the central account's role.
                 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
                 autoDeployment: false,
+                regions: [...central.regions],
             },
         ],
     };
