@@ -18,8 +18,8 @@ export interface TargetTask {
 }
 
 export interface TargetOutput {
-    /** The target's part of the output. */
-    text: string;
+    /** The target's part of the output, as text or as its UTF-8 bytes. */
+    text: string | Uint8Array;
     stats: TargetStats;
 }
 

@@ -9,7 +9,7 @@
  * objects die before they are copied, which is where a default-sized one spends a fifth of the plan's time.
  */
 export const WORKER_OLD_GENERATION_MB = 128;
-export const WORKER_YOUNG_GENERATION_MB = 96;
+export const WORKER_YOUNG_GENERATION_MB = 64;
 
 /**
  * Node flags the plan runs with (package.json's `plan` script, and the benchmark): V8's parallel and concurrent

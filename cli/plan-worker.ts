@@ -4,8 +4,13 @@
  */
 import { planTargetOutput, TargetOutput, TargetTask } from "./plan-target";
 
-function planTask(task: TargetTask): Promise<TargetOutput> {
-    return planTargetOutput(task);
+/**
+ * The target's text goes back as UTF-8 bytes: copied into an ArrayBuffer outside the main thread's JavaScript heap, it
+ * is written out and freed without growing that heap (a JSON plan of a thousand accounts is tens of megabytes).
+ */
+async function planTask(task: TargetTask): Promise<TargetOutput> {
+    const output = await planTargetOutput(task);
+    return { ...output, text: new TextEncoder().encode(output.text as string) };
 }
 
 export = planTask;

@@ -12,13 +12,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Finding, renderFinding } from "../config/findings";
-import { loadEnvironmentFromFile, stackFilePath } from "../config/load";
+import { readStackFile, StackFile, stackFilePath, validateStackFile } from "../config/load";
+import { Piscina } from "piscina";
 import { EnvironmentModel, modelForTarget, targetsInScope } from "../config/model";
 import { formatScope, parseScope, parseStackName, stackNameFor } from "../config/scope";
 import { iamPolicySize, PolicyDocument } from "../policies";
 import { renderJsonFooter, renderJsonHeader, renderSummaryFooter, renderSummaryHeader, TargetStats } from "./plan-render";
 import type { PlanFormat, TargetOutput, TargetTask } from "./plan-target";
-import { WORKER_OLD_GENERATION_MB, WORKER_YOUNG_GENERATION_MB } from "./plan-tuning";
+import { PLAN_NODE_FLAGS, WORKER_OLD_GENERATION_MB, WORKER_YOUNG_GENERATION_MB } from "./plan-tuning";
 
 export interface PlanOptions {
     /** Environment (`prod`) or per-target stack (`prod.central`); its `Pulumi.<environment>.yaml` is planned. */
@@ -33,7 +34,7 @@ export interface PlanOptions {
 }
 
 /** Where output goes; resolves once the text is accepted, so a slow reader slows the plan instead of filling memory. */
-export type Write = (text: string) => Promise<void>;
+export type Write = (text: string | Uint8Array) => Promise<void>;
 
 /** The `--json` document when a config is invalid (and the shape of the streamed one). */
 export interface PlanDocument {
@@ -93,18 +94,25 @@ async function writeInOrder(count: number, inFlight: number, evaluate: (index: n
     return stats;
 }
 
+/** Evaluates one target's task: in this thread, or in a worker. */
+interface Evaluator {
+    evaluate(task: TargetTask): Promise<TargetOutput>;
+    /** Tasks to keep going at once: enough to keep every worker busy, few enough that waiting output stays small. */
+    inFlight: number;
+    close(): Promise<void>;
+}
+
+async function inThisThread(): Promise<Evaluator> {
+    const { planTargetOutput } = await import("./plan-target");
+    return { evaluate: planTargetOutput, inFlight: 1, close: async () => undefined };
+}
+
 /**
- * Runs the evaluation of every target in this thread, or in a pool of worker threads. With workers, this thread never
- * loads the Pulumi SDK: it validates, hands each worker one target's slice of the model, and writes.
+ * A pool of worker threads, started before the config is validated so that loading the Pulumi SDK in each worker
+ * overlaps with validation here. This thread never loads the SDK: it validates, hands each worker one target's slice
+ * of the model, and writes.
  */
-async function evaluateTargets(model: EnvironmentModel, format: PlanFormat, workers: number, write: Write): Promise<TargetStats[]> {
-    const targets = targetsInScope(model);
-    const task = (index: number): TargetTask => ({ model: modelForTarget(model, targets[index]), target: targets[index], first: index === 0, format });
-    if (workers === 0) {
-        const { planTargetOutput } = await import("./plan-target");
-        return writeInOrder(targets.length, 1, (index) => planTargetOutput(task(index)), write);
-    }
-    const { Piscina } = await import("piscina");
+function inWorkers(workers: number): Evaluator {
     const extension = path.extname(__filename);
     const pool = new Piscina<TargetTask, TargetOutput>({
         filename: path.join(__dirname, `plan-worker${extension}`),
@@ -112,14 +120,21 @@ async function evaluateTargets(model: EnvironmentModel, format: PlanFormat, work
         maxThreads: workers,
         // A worker holds one target's slice at a time; a bounded heap keeps garbage from piling up between collections.
         resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-        // Running from TypeScript sources (tests), workers need the same on-the-fly compilation.
-        execArgv: extension === ".ts" ? ["-r", "ts-node/register/transpile-only"] : [],
+        // Workers inherit this process's Node options (profiling, say), except V8 flags, which are process-wide already;
+        // running from TypeScript sources (tests), they need the same on-the-fly compilation.
+        execArgv: [
+            ...process.execArgv.filter((flag) => !PLAN_NODE_FLAGS.includes(flag)),
+            ...(extension === ".ts" ? ["-r", "ts-node/register/transpile-only"] : []),
+        ],
     });
-    try {
-        return await writeInOrder(targets.length, workers * 4, (index) => pool.run(task(index)), write);
-    } finally {
-        await pool.destroy();
-    }
+    return { evaluate: (task) => pool.run(task), inFlight: workers * 2, close: () => pool.destroy() };
+}
+
+/** Plans every target of the model, in order, writing each one's part as soon as it and those before it are done. */
+function evaluateTargets(model: EnvironmentModel, format: PlanFormat, evaluator: Evaluator, write: Write): Promise<TargetStats[]> {
+    const targets = targetsInScope(model);
+    const task = (index: number): TargetTask => ({ model: modelForTarget(model, targets[index]), target: targets[index], first: index === 0, format });
+    return writeInOrder(targets.length, evaluator.inFlight, (index) => evaluator.evaluate(task(index)), write);
 }
 
 function defaultWorkers(targets: number): number {
@@ -157,7 +172,29 @@ async function renderDeploymentPolicies(model: EnvironmentModel, which: boolean 
 /** Plans and writes as it goes; returns the exit code (0 valid, 1 findings with errors). */
 export async function streamPlan(options: PlanOptions, projectDir: string, write: Write): Promise<number> {
     const { file, stack, scopeText } = resolveInputs(options, projectDir);
-    const loaded = loadEnvironmentFromFile(file, stack, scopeText);
+    const planning = options.deploymentPolicy === undefined || options.deploymentPolicy === false;
+    const { stackFile, findings: readFindings } = readStackFile(file);
+    // How many targets there will be, from the raw config, so worker threads can start loading during validation.
+    const scopeValue = scopeText ?? stackFile?.values.scope;
+    const accounts = stackFile?.values.accounts;
+    const expectedTargets = scopeValue !== undefined && scopeValue !== "all" ? 1 : (Array.isArray(accounts) ? accounts.length : 0) + 2;
+    const workers = planning ? (options.workers ?? defaultWorkers(expectedTargets)) : 0;
+    const workerPool = workers > 0 ? inWorkers(workers) : undefined;
+    try {
+        return await planValidated(options, { file, stack, scopeText, stackFile, readFindings }, workerPool, write);
+    } finally {
+        await workerPool?.close();
+    }
+}
+
+async function planValidated(
+    options: PlanOptions,
+    input: Resolved & { stackFile?: StackFile; readFindings: Finding[] },
+    workerPool: Evaluator | undefined,
+    write: Write,
+): Promise<number> {
+    const { file, stack, scopeText } = input;
+    const loaded = input.stackFile ? validateStackFile(input.stackFile, stack, scopeText) : { findings: input.readFindings };
     const findings = [...loaded.findings];
     const model = loaded.model;
     if (!model) {
@@ -180,9 +217,9 @@ export async function streamPlan(options: PlanOptions, projectDir: string, write
     }
     const scope = formatScope(model.scope);
     const format: PlanFormat = options.json ? "json" : "summary";
-    const workers = options.workers ?? defaultWorkers(targetsInScope(model).length);
+    const evaluator = workerPool ?? (await inThisThread());
     await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file));
-    const stats = await evaluateTargets(model, format, workers, write);
+    const stats = await evaluateTargets(model, format, evaluator, write);
     // The engine rejects two resources with one URN; the mock runtime does not, so check here, across all targets.
     const seen = new Set<string>();
     for (const urn of stats.flatMap((target) => target.urns)) {
@@ -198,7 +235,7 @@ export async function streamPlan(options: PlanOptions, projectDir: string, write
 export async function runPlan(options: PlanOptions, projectDir: string): Promise<{ exitCode: number; output: string }> {
     const parts: string[] = [];
     const exitCode = await streamPlan(options, projectDir, async (text) => {
-        parts.push(text);
+        parts.push(typeof text === "string" ? text : Buffer.from(text).toString("utf8"));
     });
     return { exitCode, output: parts.join("").replace(/\n$/, "") };
 }

@@ -96,13 +96,17 @@ export function stackFilePath(projectDir: string, environment: string): string {
     return path.join(projectDir, `Pulumi.${environment}.yaml`);
 }
 
-/** Reads and validates a stack file in one step; `scope` overrides the file's scope when given. */
-export function loadEnvironmentFromFile(file: string, stack: string, scope?: string): ValidationResult {
-    const { stackFile, findings } = readStackFile(file);
-    if (!stackFile) return { findings };
+/** Validates a stack file that has been read; `scope` overrides the file's scope when given. */
+export function validateStackFile(stackFile: StackFile, stack: string, scope?: string): ValidationResult {
     const values = scope === undefined ? stackFile.values : { ...stackFile.values, scope };
     const result = validateEnvironment({ stack, values });
     return { model: result.model, findings: withLocations([...checkStackSettings(stackFile.allKeys), ...result.findings], stackFile.locate) };
+}
+
+/** Reads and validates a stack file in one step; `scope` overrides the file's scope when given. */
+export function loadEnvironmentFromFile(file: string, stack: string, scope?: string): ValidationResult {
+    const { stackFile, findings } = readStackFile(file);
+    return stackFile ? validateStackFile(stackFile, stack, scope) : { findings };
 }
 
 /** This project's values from the running Pulumi engine (`pulumi up`/`preview`). Object values arrive as JSON. */

@@ -7,6 +7,7 @@
  * stays bounded by the largest account, not by the organization.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createRequire } from "module";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PROVIDER_TYPE_PREFIX, resourceType, STACK_TYPE } from "../components/resource-types";
 import { PROJECT_NAME } from "../config/constants";
@@ -61,9 +62,15 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
     return offline ? offline({ name, inputs, account, region, partition }) : { id: `${name}-id`, state: { ...inputs } };
 }
 
+/** Pulumi's protocol messages, loaded the way the SDK itself resolves them. */
+const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+const resourceProto: { RegisterResourceResponse: new () => any } = sdkRequire("./proto/resource_pb");
+const structProto: { Struct: { fromJavaScript(value: unknown): unknown } } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+
 /**
- * A mock monitor that records each registration request before handing it to Pulumi's own MockMonitor, which
- * does the protocol work. It sees what `setMocks` hides: parent, protect and the provider reference.
+ * A mock monitor that records each registration request and answers it itself, as Pulumi's own MockMonitor would
+ * (same URN, id and state), without decoding the request a second time; everything else goes to the MockMonitor. It
+ * sees what `setMocks` hides: parent, protect and the provider reference.
  */
 class RecordingMonitor {
     readonly recorded: Recorded[] = [];
@@ -72,10 +79,8 @@ class RecordingMonitor {
 
     constructor(private readonly partition: string) {
         this.inner = new MockMonitor({
-            newResource: async (args: pulumi.runtime.MockResourceArgs) => {
-                const provider = args.provider ? this.providers.get(providerUrn(args.provider)) : undefined;
-                const region = (args.inputs.region as string | undefined) ?? provider?.region ?? "";
-                return computedState(args.type, args.name, args.inputs, provider?.account ?? "", region, provider?.partition ?? this.partition);
+            newResource: async () => {
+                throw new Error("registrations are answered by the recording monitor");
             },
             call: async (args: pulumi.runtime.MockCallArgs) => {
                 // The program must not look anything up in AWS: that would need credentials at plan time.
@@ -103,18 +108,27 @@ class RecordingMonitor {
         };
         // Recorded in request order, so the plan lists resources in the order the program declares them.
         this.recorded.push(record);
-        this.inner.registerResource(req, (err: any, resp?: any) => {
-            if (!err && resp) {
-                record.urn = resp.getUrn();
-                // Resources using a provider register only after it has an id, so it is known by then.
-                if (type.startsWith(PROVIDER_TYPE_PREFIX)) this.providers.set(record.urn, providerLocation(inputs, this.partition));
-            }
-            callback(err, resp);
-        });
+        record.urn = mockUrn(record.parent, type, name);
+        // Resources using a provider register only after it has an id, so it is known by then.
+        if (type.startsWith(PROVIDER_TYPE_PREFIX)) this.providers.set(record.urn, providerLocation(inputs, this.partition));
+        const provider = record.providerRef ? this.providers.get(providerUrn(record.providerRef)) : undefined;
+        const region = (raw.region as string | undefined) ?? provider?.region ?? "";
+        const { id, state } = computedState(type, name, raw, provider?.account ?? "", region, provider?.partition ?? this.partition);
+        pulumi.runtime.serializeProperties("", state).then(
+            (serialized) => {
+                const response = new resourceProto.RegisterResourceResponse();
+                response.setUrn(record.urn);
+                response.setId(id || "");
+                response.setObject(structProto.Struct.fromJavaScript(serialized));
+                callback(null, response);
+            },
+            (error) => callback(error),
+        );
     }
 
-    registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
-        this.inner.registerResourceOutputs(req, callback);
+    registerResourceOutputs(_req: any, callback: (err: any, resp?: any) => void): void {
+        // Components' outputs: nothing to record, and the MockMonitor never saw these resources registered.
+        callback(null, {});
     }
     readResource(req: any, callback: (err: any, resp?: any) => void): void {
         this.inner.readResource(req, callback);
@@ -128,6 +142,12 @@ class RecordingMonitor {
     registerPackage(req: any, callback: (err: any, resp?: any) => void): void {
         this.inner.registerPackage(req, callback);
     }
+}
+
+/** The URN the engine (and Pulumi's MockMonitor) gives a resource: its parent's type chain, then its own type and name. */
+function mockUrn(parent: string, type: string, name: string): string {
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 }
 
 /** A provider reference is `<urn>::<id>`; the URN keys the provider's location. */
