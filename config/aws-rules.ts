@@ -97,8 +97,8 @@ export const MAX_TAGS_PER_RESOURCE = 50;
 /** Every region code the AWS provider knows, from @pulumi/aws's own Region enum. */
 export const KNOWN_REGIONS: ReadonlySet<string> = new Set(Object.values(Region));
 
-/** One region-to-partition mapping serves config validation and the policy builders. */
-export { partitionOf } from "../policies/arn";
+/** One region-to-partition mapping, and one trusted-principal rule, serve config validation and the policy builders. */
+export { partitionOf, trustedPrincipalProblem } from "../policies/arn";
 
 /**
  * Time zone names of the tz database, links included (`US/Pacific`), spelled exactly. AWS Backup takes an IANA name in
@@ -116,14 +116,4 @@ export function timeZoneProblem(zone: string): string | undefined {
     const suggestion = exact ?? closestMatch(zone, TIME_ZONES);
     const hint = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : " (e.g. Europe/Berlin, Etc/UTC)";
     return `${JSON.stringify(zone)} is not a time zone name of the tz database${exact ? " (names are case-sensitive)" : ""}${hint}`;
-}
-
-/** What is wrong with a principal trusted to assume a role, or undefined for an exact IAM role or user ARN. */
-export function trustedPrincipalProblem(arn: string): string | undefined {
-    const match = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/([\w+=,.@/-]+)$/.exec(arn);
-    if (arn.includes("*") || arn.includes("?"))
-        return "must be an exact ARN: a wildcard would trust any role whose name matches, including one an attacker creates";
-    if (/:root$/.test(arn)) return "must name a role or user, not an account root (which would trust every identity of that account)";
-    if (!match) return "is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name>)";
-    return undefined;
 }

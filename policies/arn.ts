@@ -82,3 +82,21 @@ export function assertRoleArn(arn: string, label: string, expect: { partition?: 
     }
     return parsed;
 }
+
+/**
+ * What is wrong with a principal trusted to assume a role, or undefined for an exact IAM role or user ARN (in
+ * `partition`, when given). A wildcard would trust any matching role, including one an attacker creates; an account
+ * root would trust every identity of that account. Config validation and the trust-policy builder share this rule.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+export function trustedPrincipalProblem(arn: string, partition?: string): string | undefined {
+    if (arn.includes("*") || arn.includes("?"))
+        return "must be an exact ARN: a wildcard would trust any role whose name matches, including one an attacker creates";
+    if (/:root$/.test(arn)) return "must name a role or user, not an account root (which would trust every identity of that account)";
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn)) {
+        return "is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name>)";
+    }
+    const arnPartition = arn.split(":")[1];
+    if (partition !== undefined && arnPartition !== partition) return `is in partition ${arnPartition}, expected ${partition}`;
+    return undefined;
+}

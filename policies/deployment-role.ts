@@ -16,7 +16,7 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
  */
 import { TAG_MANAGED_BY } from "../config/constants";
-import { assertPartition, assertRegionInPartition, parseArn } from "./arn";
+import { assertPartition, assertRegionInPartition, trustedPrincipalProblem } from "./arn";
 import { backupServiceManagedPolicyArns } from "./backup-service-role";
 import type { PolicyCondition, PolicyDocument, PolicyStatement } from "./policy-document";
 
@@ -567,25 +567,6 @@ function assertScope(scope: DeploymentRoleScope): void {
     }
     if (scope.resourceTypes.length === 0) problems.push("resourceTypes is empty: name the Pulumi type tokens the role must manage");
     if (problems.length > 0) throw new Error(`Invalid deployment-role scope: ${problems.join("; ")}`);
-}
-
-/**
- * What is wrong with a principal trusted to assume the deployment role, or undefined for an exact IAM role or user
- * ARN in the partition. A wildcard would trust any matching role, including one an attacker creates; an account root
- * would trust every identity of that account:
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
- * The config layer runs the same rule (config/aws-rules.ts, trustedPrincipalProblem); this repeats it so the policy
- * builder cannot be called around it.
- */
-function trustedPrincipalProblem(arn: string, partition: string): string | undefined {
-    if (arn.includes("*") || arn.includes("?")) return "must be an exact ARN, without wildcards";
-    if (/:root$/.test(arn)) return "must name a role or user, not an account root";
-    if (!/^arn:[a-z-]+:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn)) {
-        return "is not an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<name>)";
-    }
-    const arnPartition = parseArn(arn).partition;
-    if (arnPartition !== partition) return `is in partition ${arnPartition}, expected ${partition}`;
-    return undefined;
 }
 
 /** IAM role and tag limits: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html */

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import * as path from "node:path";
+import { kmsAliasProblem } from "../config/aws-rules";
 import { Finding } from "../config/findings";
+import { loadEnvironmentFromFile } from "../config/load";
 import { loadStack, stackValues, validate } from "./support/graph";
 
 type Mutation = (values: Record<string, any>) => void;
@@ -285,6 +288,12 @@ const invalidCases: InvalidCase[] = [
         path: "tags",
         message: /AWS allows 50/,
     },
+    {
+        rule: "the deployment role's name is outside the platform's own role names",
+        mutate: (v) => (v.deploymentRoleName = "acme-backup-deployer"),
+        path: "deploymentRoleName",
+        message: /starts with the name prefix "acme-backup-"/,
+    },
     { rule: "IAM role names", mutate: (v) => (v.breakGlassRoleName = "break glass!"), path: "breakGlassRoleName", message: /not a valid IAM role name/ },
     { rule: "scope form", mutate: (v) => (v.scope = "account:12"), path: "scope", message: /not a scope/ },
     {
@@ -393,6 +402,41 @@ describe("config validation", () => {
         daily(values).startWindowMinutes = 10;
         const messages = errorsOf(validate(values).findings).map((finding) => `${finding.path}: ${finding.message}`);
         assert.equal(messages.length, 1, messages.join("\n"));
+    });
+
+    it("accepts the name prefix aws-backup: KMS reserves only alias/aws/, not every alias starting with aws", () => {
+        const values = stackValues("dev");
+        values.namePrefix = "aws-backup";
+        assert.deepEqual(errorsOf(validate(values).findings), []);
+        assert.equal(kmsAliasProblem("alias/aws-backup-backup"), undefined);
+        assert.match(kmsAliasProblem("alias/aws/backup") ?? "", /reserves for AWS managed keys/);
+    });
+
+    it("accepts a vault lock without minRetentionDays, as AWS's API does, and checks retention against the maximum only", () => {
+        const values = stackValues("dev");
+        values.vaults.standard.lock = { mode: "governance", maxRetentionDays: 400 };
+        assert.deepEqual(errorsOf(validate(values).findings), []);
+        values.vaults.standard.lock = { mode: "governance", maxRetentionDays: 30 };
+        const errors = errorsOf(validate(values).findings);
+        assert.ok(
+            errors.some(
+                (e) => e.path === "tiers.daily.rules.nightly.lifecycle.deleteAfterDays" && /outside vault standard's lock range 1\.\.30 days/.test(e.message),
+            ),
+        );
+    });
+
+    it("sends AWS Backup's default windows when a rule sets none, so the plan is what AWS documents", () => {
+        const values = stackValues("dev");
+        delete daily(values).startWindowMinutes;
+        delete daily(values).completionWindowMinutes;
+        const rule = validate(values).model!.accounts[0].regions[0].plans[0].rules[0];
+        assert.deepEqual([rule.startWindowMinutes, rule.completionWindowMinutes], [480, 10080]);
+    });
+
+    it("gives every finding of a stack file the file, line and column of its value", () => {
+        const result = loadEnvironmentFromFile(path.join(__dirname, "fixtures", "several-mistakes.yaml"), "broken");
+        const finding = result.findings.find((f) => f.path === "tiers.daily.rules.nightly.startWindowMinutes")!;
+        assert.deepEqual(finding.location, { file: path.join("test", "fixtures", "several-mistakes.yaml"), line: 29, column: 31 });
     });
 
     it("warns, without failing, about tiers no account uses", () => {

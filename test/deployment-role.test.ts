@@ -413,9 +413,9 @@ describe("deploymentRoleTrustPolicy", () => {
     });
 
     const untrusted: Array<[string, string, RegExp]> = [
-        ["a wildcard role", `arn:aws:iam::${ACCOUNT}:role/ci-*`, /without wildcards/],
-        ["a wildcard account", "arn:aws:iam::*:role/ci", /without wildcards/],
-        ["everyone", "*", /without wildcards/],
+        ["a wildcard role", `arn:aws:iam::${ACCOUNT}:role/ci-*`, /must be an exact ARN/],
+        ["a wildcard account", "arn:aws:iam::*:role/ci", /must be an exact ARN/],
+        ["everyone", "*", /must be an exact ARN/],
         ["an account root", `arn:aws:iam::${ACCOUNT}:root`, /not an account root/],
         ["a principal of another partition", `arn:aws-cn:iam::${ACCOUNT}:role/ci`, /partition aws-cn, expected aws/],
         ["an assumed-role session", `arn:aws:sts::${ACCOUNT}:assumed-role/ci/session`, /not an IAM role or user ARN/],

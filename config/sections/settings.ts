@@ -54,6 +54,17 @@ export const namePrefixSection: ConfigSection<string> = {
         const alias = physicalNames.keyAlias(prefix);
         const aliasProblem = rules.kmsAliasProblem(alias);
         if (aliasProblem) collector.error("namePrefix", `KMS alias ${JSON.stringify(alias)}: ${aliasProblem}`);
+        // The deployment role may manage every role named `<prefix>-*` (policies/deployment-role.ts): a deployment or
+        // break-glass role with such a name could rewrite its own trust policy.
+        for (const section of [deploymentRoleNameSection, breakGlassRoleNameSection]) {
+            const roleName = env.get(section);
+            if (roleName?.startsWith(`${prefix}-`)) {
+                collector.error(
+                    section.key,
+                    `${JSON.stringify(roleName)} starts with the name prefix "${prefix}-", which names the roles the platform creates and manages; choose another name`,
+                );
+            }
+        }
         for (const kind of ["workload", "central"] as const) {
             const stackSet = physicalNames.deploymentRoleStackSet(prefix, kind);
             if (!rules.STACK_SET_NAME.test(stackSet)) {
