@@ -32,6 +32,7 @@ import { BENCH_REGIONS, organizationStackFile } from "./generate-organization";
 interface Options {
     accounts: number[];
     regions: number;
+    runs: number;
     json: boolean;
     floor?: string;
 }
@@ -53,12 +54,19 @@ function regionCount(text: string): number {
     return value;
 }
 
+function regionCountLike(text: string): number {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > 20) throw new InvalidArgumentError("expected 1 to 20");
+    return value;
+}
+
 function parseOptions(argv: string[]): Options {
     return new Command()
         .name("bench:plan")
         .description("Benchmark the offline plan of generated environments against the per-account floor.")
         .option("--accounts <list>", "environment sizes, in workload accounts", accountList, [200, 1000])
         .option("--regions <n>", `regions per account (first N of ${BENCH_REGIONS.join(", ")})`, regionCount, 4)
+        .option("--runs <n>", "runs of each measurement; the median run is reported, with the range", regionCountLike, 3)
         .option("--json", "print the results as one JSON object", false)
         .option("--floor <file>", "(internal) evaluate every target of this stack file in one thread and report the time")
         .parse(argv)
@@ -73,6 +81,8 @@ const USAGE_REPORTER = `process.on("exit", () => process.stderr.write("\\nBENCH_
 
 interface RunResult {
     seconds: number;
+    /** Fastest and slowest of the runs, seconds. */
+    range?: [number, number];
     peakRssMb: number;
     outputBytes: number;
     outputSha256: string;
@@ -116,6 +126,15 @@ function measure(args: string[], reporter: string): Promise<RunResult> {
     });
 }
 
+/** Runs a measurement `runs` times and keeps the median run (by wall time), noting the range. */
+async function medianOf(runs: number, measureOnce: () => Promise<RunResult>): Promise<RunResult> {
+    const results: RunResult[] = [];
+    for (let run = 0; run < runs; run++) results.push(await measureOnce());
+    results.sort((a, b) => a.seconds - b.seconds);
+    const median = results[Math.floor((results.length - 1) / 2)];
+    return { ...median, range: [results[0].seconds, results[results.length - 1].seconds], peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
+}
+
 /** `--floor`: every target evaluated one after another in this thread; prints `{ seconds, targets, registrations }`. */
 async function floor(file: string): Promise<void> {
     const loaded = loadEnvironmentFromFile(file, "bench");
@@ -144,17 +163,17 @@ interface SizeResult {
     singleThreadIdentical?: boolean;
 }
 
-async function benchSize(accounts: number, regions: number, workDir: string, reporter: string, checkSingleThread: boolean): Promise<SizeResult> {
+async function benchSize(accounts: number, regions: number, runs: number, workDir: string, reporter: string, checkSingleThread: boolean): Promise<SizeResult> {
     const file = path.join(workDir, `Pulumi.bench-${accounts}.yaml`);
     fs.writeFileSync(file, organizationStackFile({ accounts, regions }));
     const plan = path.join(__dirname, "..", "cli", "plan.js");
     const base = [...PLAN_NODE_FLAGS, plan, "--config", file, "--stack", "bench"];
     process.stderr.write(`  ${accounts} accounts: summary plan...`);
-    const summary = await measure(base, reporter);
+    const summary = await medianOf(runs, () => measure(base, reporter));
     process.stderr.write(` ${summary.seconds} s; JSON plan...`);
-    const json = await measure([...base, "--json"], reporter);
+    const json = await medianOf(runs, () => measure([...base, "--json"], reporter));
     process.stderr.write(` ${json.seconds} s; floor...`);
-    const floorRun = await measure([...PLAN_NODE_FLAGS, __filename, "--floor", file], reporter);
+    const floorRun = await medianOf(runs, () => measure([...PLAN_NODE_FLAGS, __filename, "--floor", file], reporter));
     const floorReport = JSON.parse(floorRun.tail.trim().split("\n").pop()!) as { seconds: number; targets: number; registrations: number };
     process.stderr.write(` ${floorRun.seconds} s\n`);
     const totals = /Totals: (\d+) targets .*?, (\d+) account-regions, (\d+) registrations/.exec(summary.tail);
@@ -192,7 +211,8 @@ async function main(): Promise<void> {
     process.stderr.write(`Offline plan benchmark: Node ${process.version}, ${os.availableParallelism()} cores, ${round(os.totalmem() / MB / 1024)} GiB\n`);
     const results: SizeResult[] = [];
     try {
-        for (const [index, accounts] of options.accounts.entries()) results.push(await benchSize(accounts, options.regions, workDir, reporter, index === 0));
+        for (const [index, accounts] of options.accounts.entries())
+            results.push(await benchSize(accounts, options.regions, options.runs, workDir, reporter, index === 0));
     } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
     }
@@ -201,14 +221,16 @@ async function main(): Promise<void> {
         return;
     }
     const lines = [
-        `Offline plan benchmark (Node ${process.version}, ${os.availableParallelism()} cores; ${options.regions} regions per account; each run is its own process)`,
+        `Offline plan benchmark (Node ${process.version}, ${os.availableParallelism()} cores; ${options.regions} regions per account; ` +
+            `each run is its own process; median of ${options.runs} runs, peak RSS the highest of them)`,
         "",
-        "accounts  targets  registrations  run                         wall s   peak RSS MB   output MB   / floor",
+        "accounts  targets  registrations  run                         wall s (range)         peak RSS MB   output MB   / floor",
     ];
     for (const result of results) {
         const row = (label: string, run: RunResult, ratio: string) =>
             `${String(result.accounts).padStart(8)}  ${String(result.targets).padStart(7)}  ${String(result.registrations).padStart(13)}  ${label.padEnd(26)}  ` +
-            `${run.seconds.toFixed(2).padStart(6)}   ${String(run.peakRssMb).padStart(11)}   ${round(run.outputBytes / MB)
+            `${`${run.seconds.toFixed(2).padStart(6)} (${run.range?.map((seconds) => seconds.toFixed(1)).join("-") ?? ""})`.padEnd(23)}` +
+            `${String(run.peakRssMb).padStart(11)}   ${round(run.outputBytes / MB)
                 .toFixed(1)
                 .padStart(9)}   ${ratio}`;
         lines.push(row("whole plan, summary", result.summary, `${result.wholeOverFloor.summary}x`));
