@@ -89,6 +89,10 @@ export interface CentralAccountModel {
     vaultName: string;
     /** Central vault ARN by region, for copy actions and policies in other accounts. */
     vaultArnByRegion: Record<string, string>;
+    /** The platform's alert topic ARN by central region. */
+    alertTopicArnByRegion: Record<string, string>;
+    /** The central event bus ARN by central region, where workload account-regions forward AWS Backup events. */
+    eventBusArnByRegion: Record<string, string>;
     /** Region settings (resource-type opt-in) by central region. */
     regionSettings: Record<string, RegionSettingsModel>;
 }
@@ -199,9 +203,15 @@ export const physicalNames = {
     backupRole: (prefix: string) => `${prefix}-backup-service`,
     keyAlias: (prefix: string) => `alias/${prefix}-backup`,
     deploymentRoleStackSet: (prefix: string, kind: "workload" | "central") => `${prefix}-deployment-role-${kind}`,
+    /** SNS topic in each central region that receives the platform's alerts (failed jobs, alarms). */
+    alertTopic: (prefix: string) => `${prefix}-alerts`,
+    /** EventBridge bus in each central region that receives AWS Backup events from every workload account-region. */
+    eventBus: (prefix: string) => `${prefix}-backup-events`,
 };
 
 export const arns = {
+    snsTopic: (partition: string, region: string, accountId: string, topicName: string) => `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
+    eventBus: (partition: string, region: string, accountId: string, busName: string) => `arn:${partition}:events:${region}:${accountId}:event-bus/${busName}`,
     role: (partition: string, accountId: string, roleName: string) => `arn:${partition}:iam::${accountId}:role/${roleName}`,
     vault: (partition: string, region: string, accountId: string, vaultName: string) =>
         `arn:${partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`,

@@ -37,6 +37,12 @@ export function buildCentral(env: SectionEnvironment, partition: string): Centra
         regions: [...central.regions],
         vaultName,
         vaultArnByRegion: Object.fromEntries(central.regions.map((region) => [region, arns.vault(partition, region, central.id, vaultName)])),
+        alertTopicArnByRegion: Object.fromEntries(
+            central.regions.map((region) => [region, arns.snsTopic(partition, region, central.id, physicalNames.alertTopic(namePrefix))]),
+        ),
+        eventBusArnByRegion: Object.fromEntries(
+            central.regions.map((region) => [region, arns.eventBus(partition, region, central.id, physicalNames.eventBus(namePrefix))]),
+        ),
         regionSettings: Object.fromEntries(central.regions.map((region) => [region, regionSettingsFor(env)(region)])),
     };
 }
