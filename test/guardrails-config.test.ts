@@ -190,6 +190,16 @@ describe("guardrail config validation", () => {
         );
     });
 
+    it("warns that roles must exist before the SCPs when no StackSet creates the deployment role", () => {
+        const values = dev();
+        delete values.bootstrap;
+        const result = validate(values);
+        assert.ok(result.model);
+        const warning = result.findings.find((finding) => finding.severity === "warning" && finding.path === "serviceControlPolicies");
+        assert.match(warning?.message ?? "", /create the deployment and break-glass roles in every targeted account before these SCPs are attached/);
+        assert.ok(!validate(dev()).findings.some((finding) => finding.path === "serviceControlPolicies"));
+    });
+
     it("lets an account add tiers or change regions under backup policies: its own policy overrides what it inherits", () => {
         const values = fixtureValues();
         values.accounts[0].tiers = ["daily", "weekly"];

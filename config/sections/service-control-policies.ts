@@ -13,6 +13,7 @@ import { describeTarget, policyTargetsSchema, resolvePolicyTargets } from "../po
 import { SectionEnvironment, unknownReference, valueSection } from "../section";
 import { didYouMean } from "../suggest";
 import { accountsSection } from "./accounts";
+import { bootstrapSection } from "./bootstrap";
 import { centralAccountSection } from "./central-account";
 import { managementAccountSection } from "./management-account";
 import { organizationalUnitsSection } from "./organizational-units";
@@ -83,6 +84,14 @@ export const serviceControlPoliciesSection = {
         if (!config) return;
         const groups = resolvedGroups(env);
         checkOtherPolicyKeys(env, config);
+        if (env.get(bootstrapSection) === undefined && groups.length > 0) {
+            // The role protections let only the deployment role (and StackSets, with bootstrap) create a role of an exempt name.
+            env.collector.warning(
+                "serviceControlPolicies",
+                "without bootstrap, create the deployment and break-glass roles in every targeted account before these SCPs are attached: " +
+                    "afterwards only the deployment role itself may create a role of either name",
+            );
+        }
         const scope = guardrailScopeFromConfig(env, config.protectedBuckets);
         if (!scope) return;
         // Every target's attached SCPs: the others (FullAWSAccess by default), then the platform's, group by group.
