@@ -6,6 +6,7 @@
 import type { Scope } from "./scope";
 import { shortHash } from "../policies/backup-policies";
 import { MAX_POLICY_NAME_LENGTH } from "../policies/organizations-quotas";
+import type { ScpProtection } from "../policies/service-control-policies";
 
 export type { Scope } from "./scope";
 
@@ -221,8 +222,8 @@ export interface GuardrailsModel {
 export interface ServiceControlPolicyModel {
     /** Key under `serviceControlPolicies.policies`: the policies are named `<prefix>-<key>`, then `-2`, `-3`, ... */
     key: string;
-    /** Concerns, in policies/service-control-policies.ts's SCP_PROTECTIONS. */
-    protections: string[];
+    /** What the group protects, one or more statements each (policies/service-control-policies.ts). */
+    protections: ScpProtection[];
     targets: PolicyTargetModel[];
 }
 

@@ -9,7 +9,7 @@ import { OrganizationPolicy } from "../components/organization-policy";
 import { EnvironmentModel, physicalNames, PolicyTargetModel } from "../config/model";
 import { backupPolicyDocument } from "../policies/backup-policies";
 import { policyContent } from "../policies/organizations-quotas";
-import { GuardrailScope, ScpProtection, serviceControlPolicyDocuments } from "../policies/service-control-policies";
+import { GuardrailScope, serviceControlPolicyDocuments } from "../policies/service-control-policies";
 import { tierTagPolicy } from "../policies/tag-policies";
 
 /** What the guardrails read from the model. */
@@ -47,7 +47,7 @@ export function organizationPolicies(model: GuardrailsSlice): PlannedOrganizatio
     const scope = guardrailScope(model);
     const policies: PlannedOrganizationPolicy[] = [];
     for (const group of guardrails.serviceControlPolicies) {
-        const documents = serviceControlPolicyDocuments(scope, group.protections as ScpProtection[]);
+        const documents = serviceControlPolicyDocuments(scope, group.protections);
         documents.forEach((document, index) => {
             const policyName = physicalNames.serviceControlPolicy(model.namePrefix, group.key, index);
             policies.push({

@@ -99,7 +99,7 @@ export const serviceControlPoliciesSection = {
         for (const group of groups) {
             let documents: object[];
             try {
-                documents = serviceControlPolicyDocuments(scope, group.protections as ScpProtection[]);
+                documents = serviceControlPolicyDocuments(scope, group.protections);
             } catch (error) {
                 env.collector.error(`serviceControlPolicies.policies.${group.key}`, (error as Error).message);
                 continue;
@@ -129,7 +129,7 @@ export const serviceControlPoliciesSection = {
 
 interface ResolvedGroup {
     key: string;
-    protections: string[];
+    protections: ScpProtection[];
     targets: PolicyTargetModel[];
 }
 
@@ -142,7 +142,7 @@ function resolveGroups(env: SectionEnvironment): ResolvedGroup[] {
     const config = env.get(serviceControlPoliciesSection);
     return Object.entries(config?.policies ?? {}).map(([key, group]) => ({
         key,
-        protections: [...new Set(group.protections)],
+        protections: [...new Set(group.protections)] as ScpProtection[],
         targets: resolvePolicyTargets(env, group.targets, `serviceControlPolicies.policies.${key}.targets`, {
             policyKind: "service control policies",
             managementAccountAllowed: false,
