@@ -7,6 +7,7 @@ import { PROVIDER_TYPE_PREFIX, resourceType, STACK_TYPE, TYPE } from "../compone
 import { Finding, renderFinding } from "../config/findings";
 import { Target } from "../config/model";
 import type { PlannedResource } from "../projects/offline-plan";
+import { MAX_POLICY_SIZE, OrganizationsPolicyType } from "../policies/organizations-quotas";
 
 /** The fields of a resource in the `--json` document, in this order. */
 export type JsonResource = Pick<PlannedResource, "type" | "name" | "account" | "region" | "parent" | "protect" | "inputs">;
@@ -78,9 +79,40 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
                       : "";
             return `StackSet instances in ${inputs.stackSetInstanceRegion}: ${targets.organizationalUnitIds?.join(", ")}${filter}`;
         }
+        case TYPE.organizationsPolicy:
+            return describeOrganizationsPolicy(resource, siblings);
         default:
             return undefined;
     }
+}
+
+const POLICY_LABEL: Record<string, string> = { SERVICE_CONTROL_POLICY: "SCP", BACKUP_POLICY: "backup policy", TAG_POLICY: "tag policy" };
+
+/** `SCP acme-backup-guardrails (3,120 of 5,120 characters): attached to r-a1b2`, with what a backup or tag policy sets. */
+function describeOrganizationsPolicy(resource: PlannedResource, siblings: PlannedResource[]): string {
+    const inputs = resource.inputs as Record<string, any>;
+    const type = String(inputs.type);
+    const content = String(inputs.content);
+    const size = Buffer.byteLength(content, "utf8");
+    const limit = MAX_POLICY_SIZE[type as OrganizationsPolicyType];
+    const targets = siblings
+        .filter((other) => other.type === TYPE.organizationsPolicyAttachment && other.parent === resource.parent)
+        .map((attachment) => String(attachment.inputs.targetId));
+    const document = JSON.parse(content) as { plans?: Record<string, { regions?: { "@@assign"?: string[] } }>; tags?: Record<string, any> };
+    let sets = "";
+    if (type === "BACKUP_POLICY") {
+        const plans = Object.entries(document.plans ?? {});
+        sets = `; plans ${plans.map(([name]) => name).join(", ")} in ${plans[0]?.[1].regions?.["@@assign"]?.join(", ") ?? "no region"}`;
+    } else if (type === "TAG_POLICY") {
+        sets = Object.values(document.tags ?? {})
+            .map(
+                (tag) =>
+                    `; ${tag.tag_key?.["@@assign"]} one of ${tag.tag_value?.["@@assign"]?.join(", ")}, enforced for ${tag.enforced_for?.["@@assign"]?.length ?? 0} resource types`,
+            )
+            .join("");
+    }
+    const count = (value: number) => value.toLocaleString("en-US");
+    return `${POLICY_LABEL[type] ?? type} ${inputs.name} (${count(size)} of ${count(limit)} characters)${sets}; attached to ${targets.join(", ")}`;
 }
 
 /** The summary section of one target: its resources by region, each named in a line. */

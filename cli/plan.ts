@@ -29,6 +29,8 @@ export interface PlanOptions {
     json?: boolean;
     /** Print the deployment role's policies instead of planning: `true` for every kind, or `workload` / `central`. */
     deploymentPolicy?: boolean | string;
+    /** Print the backup-tier policy pack's configuration for this environment instead of planning. */
+    policyPackConfig?: boolean;
     /** Worker threads for evaluation; 0 evaluates in this thread. Default: one per core for large plans. */
     workers?: number;
 }
@@ -172,7 +174,7 @@ async function renderDeploymentPolicies(model: EnvironmentModel, which: boolean 
 /** Plans and writes as it goes; returns the exit code (0 valid, 1 findings with errors). */
 export async function streamPlan(options: PlanOptions, projectDir: string, write: Write): Promise<number> {
     const { file, stack, scopeText } = resolveInputs(options, projectDir);
-    const planning = options.deploymentPolicy === undefined || options.deploymentPolicy === false;
+    const planning = (options.deploymentPolicy === undefined || options.deploymentPolicy === false) && !options.policyPackConfig;
     const { stackFile, findings: readFindings } = readStackFile(file);
     // How many targets there will be, from the raw config, so worker threads can start loading during validation.
     const scopeValue = scopeText ?? stackFile?.values.scope;
@@ -214,6 +216,16 @@ async function planValidated(
         const { exitCode, text } = await renderDeploymentPolicies(model, options.deploymentPolicy, options.json === true);
         await write(text);
         return exitCode;
+    }
+    if (options.policyPackConfig) {
+        const tierTag = model.management.guardrails?.tierTag;
+        if (!tierTag) {
+            await write("--policy-pack-config needs backup-platform:tierTag in the stack config (the tag key whose value names a resource's tier)\n");
+            return 1;
+        }
+        const { backupTierPackConfig } = await import("../policies/policy-pack-config");
+        await write(JSON.stringify(backupTierPackConfig(tierTag), null, 2) + "\n");
+        return 0;
     }
     const scope = formatScope(model.scope);
     const format: PlanFormat = options.json ? "json" : "summary";
@@ -276,6 +288,7 @@ async function main(): Promise<void> {
         .option("--scope <scope>", "plan one scope: all, organization, central or account:<12-digit id>")
         .option("--json", "print one JSON document instead of the summary")
         .option("--deployment-policy [kind]", "print the deployment role's IAM policies (workload, central, or both) instead of planning")
+        .option("--policy-pack-config", "print the backup-tier policy pack's config for this environment (for pulumi preview --policy-pack-config)")
         .option("--workers <n>", "worker threads that evaluate targets (0: none); default one per core for large plans", workerCount)
         .parse(process.argv);
     const options = program.opts<PlanOptions>();

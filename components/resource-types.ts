@@ -39,6 +39,8 @@ export const TYPE = {
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     stackSet: "aws:cloudformation/stackSet:StackSet",
     stackSetInstance: "aws:cloudformation/stackSetInstance:StackSetInstance",
+    organizationsPolicy: "aws:organizations/policy:Policy",
+    organizationsPolicyAttachment: "aws:organizations/policyAttachment:PolicyAttachment",
 } as const;
 
 const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
@@ -93,6 +95,17 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
         offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "cloudformation")}:stackset/${c.inputs.name}:${generatedId(c)}` } }),
     },
     { token: TYPE.stackSetInstance, short: "StackSet instances", global: false },
+    // AWS Organizations is a global service, managed from the management account; policy ids are `p-` and random.
+    {
+        token: TYPE.organizationsPolicy,
+        short: "Organizations policy",
+        global: true,
+        offline: (c) => ({
+            id: `p-${generatedId(c)}`,
+            state: { ...c.inputs, arn: `arn:${c.partition}:organizations::${c.account}:policy/${String(c.inputs.type).toLowerCase()}/p-${generatedId(c)}` },
+        }),
+    },
+    { token: TYPE.organizationsPolicyAttachment, short: "Organizations policy attachment", global: true },
 ];
 
 const BY_TOKEN = new Map(RESOURCE_TYPES.map((type) => [type.token, type]));

@@ -15,3 +15,7 @@ export const TAG_TIER = `${PROJECT_NAME}:tier`;
 
 /** A component type token: `backup-platform:<module>:<Type>`. */
 export const componentType = (module: string, type: string) => `${PROJECT_NAME}:${module}:${type}`;
+
+/** Value of TAG_MANAGED_BY on everything the platform creates (config/sections/settings.ts, platformTags). Guardrails
+ * identify the platform's KMS keys, backup plans and restore-testing plans by it. */
+export const MANAGED_BY_VALUE = "pulumi";

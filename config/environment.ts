@@ -11,6 +11,7 @@ import { formatScope, parseStackName, Scope, SCOPE_FORMS } from "./scope";
 import { SectionEnvironment } from "./section";
 import { accountsSection, buildAccounts } from "./sections/accounts";
 import { buildBootstrap } from "./sections/bootstrap";
+import { buildGuardrails } from "./guardrails";
 import { buildCentral, centralAccountSection } from "./sections/central-account";
 import { SECTION_KEYS, SECTIONS } from "./sections/index";
 import { buildManagementTarget } from "./sections/management-account";
@@ -93,7 +94,7 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
             breakGlassRoleName: env.get(breakGlassRoleNameSection)!,
             backupServiceRoleName: physicalNames.backupRole(namePrefix),
         },
-        management: { target: buildManagementTarget(env, partition), bootstrap: buildBootstrap(env) },
+        management: { target: buildManagementTarget(env, partition), bootstrap: buildBootstrap(env), guardrails: buildGuardrails(env) },
         central: buildCentral(env, partition),
         accounts: buildAccounts(env, partition),
     };

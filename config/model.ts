@@ -4,6 +4,9 @@
  * deterministic and can be named without stack references.
  */
 import type { Scope } from "./scope";
+import { shortHash } from "../policies/backup-policies";
+import { MAX_POLICY_NAME_LENGTH } from "../policies/organizations-quotas";
+import type { ScpProtection } from "../policies/service-control-policies";
 
 export type { Scope } from "./scope";
 
@@ -52,6 +55,8 @@ export interface ManagementAccountModel {
     target: Target;
     /** The deployment-role bootstrap, when configured. */
     bootstrap?: BootstrapModel;
+    /** Organizations policies: service control, backup and tag policies, and the tier tag the policy pack checks. */
+    guardrails?: GuardrailsModel;
 }
 
 /** A service-managed StackSet that creates the deployment role in member accounts. */
@@ -194,6 +199,52 @@ export interface SelectionModel {
     };
 }
 
+/** Where a root, OU or account is attached an Organizations policy. */
+export interface PolicyTargetModel {
+    kind: "root" | "organizationalUnit" | "account";
+    /** `r-…`, `ou-…` or the 12-digit account id. */
+    id: string;
+    /** How config names it: `root`, the OU's key, or the account's alias; for messages and the plan. */
+    label: string;
+}
+
+/** Organizations policies of the environment, all created by the organization program in the management account. */
+export interface GuardrailsModel {
+    serviceControlPolicies: ServiceControlPolicyModel[];
+    /** S3 bucket names (or `*` patterns) whose data-protection settings the SCPs protect, besides `<prefix>-*`. */
+    protectedBuckets: string[];
+    /** Backup policies, when the plan source is `backupPolicies`; empty otherwise. */
+    backupPolicies: BackupPolicyModel[];
+    tierTag?: TierTagModel;
+}
+
+/** One group of SCP statements (split into several policies when it exceeds AWS's size limit), attached to its targets. */
+export interface ServiceControlPolicyModel {
+    /** Key under `serviceControlPolicies.policies`: the policies are named `<prefix>-<key>`, then `-2`, `-3`, ... */
+    key: string;
+    /** What the group protects, one or more statements each (policies/service-control-policies.ts). */
+    protections: ScpProtection[];
+    targets: PolicyTargetModel[];
+}
+
+/** One backup policy: a plan per tier, in one set of regions, attached where those tiers and regions apply. */
+export interface BackupPolicyModel {
+    name: string;
+    regions: string[];
+    plans: PlanModel[];
+    targets: PolicyTargetModel[];
+}
+
+/** The tag key whose value names a resource's tier, the values the environment defines, and how they are enforced. */
+export interface TierTagModel {
+    key: string;
+    /** Tier values a resource may carry: those the tiers' selections name, plus config's additional values. */
+    values: string[];
+    /** Enforcement level of the CrossGuard policy pack (policies/backup-tier-pack) for application stacks. */
+    enforcementLevel: "advisory" | "mandatory";
+    tagPolicy?: { name: string; enforcedFor: string[]; targets: PolicyTargetModel[] };
+}
+
 /** Physical names, derived from the name prefix; changing the prefix renames (and would replace) every one. */
 export const physicalNames = {
     vault: (prefix: string, vaultKey: string) => `${prefix}-${vaultKey}`,
@@ -207,6 +258,15 @@ export const physicalNames = {
     alertTopic: (prefix: string) => `${prefix}-alerts`,
     /** EventBridge bus in each central region that receives AWS Backup events from every workload account-region. */
     eventBus: (prefix: string) => `${prefix}-backup-events`,
+    /** Service control policies of one group; the first keeps the group's name, those split off it are numbered. */
+    serviceControlPolicy: (prefix: string, key: string, index: number) => `${prefix}-${key}${index === 0 ? "" : `-${index + 1}`}`,
+    /** The tag policy that fixes the tier tag. */
+    tierTagPolicy: (prefix: string) => `${prefix}-tier-tag`,
+    /** The backup policy of a set of tiers in a set of regions: readable, or hashed past Organizations' 128 characters. */
+    backupPolicy: (prefix: string, tiers: string[], regions: string[]) => {
+        const readable = `${prefix}-plans-${tiers.join("-")}-in-${regions.join("-")}`;
+        return readable.length <= MAX_POLICY_NAME_LENGTH ? readable : `${prefix}-plans-${shortHash(readable)}`;
+    },
 };
 
 export const arns = {

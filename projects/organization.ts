@@ -9,18 +9,26 @@ import { TYPE } from "../components/resource-types";
 import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
 import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy } from "../policies";
 import { CENTRAL_RESOURCE_TYPES } from "./central";
+import { deployGuardrails } from "./guardrails";
 import { WORKLOAD_RESOURCE_TYPES } from "./workload";
 
 /** Every resource type the organization program creates. */
-export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [TYPE.stackSet, TYPE.stackSetInstance];
+export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [
+    TYPE.stackSet,
+    TYPE.stackSetInstance,
+    TYPE.organizationsPolicy,
+    TYPE.organizationsPolicyAttachment,
+];
 
 export interface OrganizationOutputs {
     alias: string;
     deploymentRoleStackSets: Record<string, pulumi.Output<string>>;
+    /** Organizations policy ids (SCPs, backup and tag policies) by policy name. */
+    organizationPolicies: Record<string, pulumi.Output<string>>;
 }
 
 /** What the organization program reads from the model: the environment-wide names and the management account. */
-export type OrganizationSlice = Pick<EnvironmentModel, "partition" | "namePrefix" | "tags" | "roles" | "management" | "central">;
+export type OrganizationSlice = Pick<EnvironmentModel, "partition" | "namePrefix" | "tags" | "roles" | "management" | "central" | "organization">;
 
 /** The deployment role's permission policies for one kind of member account, generated from what its program creates. */
 export function deploymentRolePoliciesFor(model: OrganizationSlice, kind: DeploymentRoleStackSetModel["kind"]) {
@@ -63,5 +71,6 @@ export function deployOrganization(model: OrganizationSlice, provider: aws.Provi
         );
         stackSets[stackSet.kind] = component.arn;
     }
-    return { alias: management.target.alias, deploymentRoleStackSets: stackSets };
+    const guardrails = deployGuardrails(model, provider);
+    return { alias: management.target.alias, deploymentRoleStackSets: stackSets, organizationPolicies: guardrails.policyIds };
 }

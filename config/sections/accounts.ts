@@ -12,6 +12,7 @@ import { centralAccountSection } from "./central-account";
 import { managementAccountSection } from "./management-account";
 import { organizationalUnitsSection } from "./organizational-units";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection } from "./settings";
+import { plansFromBackupPolicies } from "./plan-source";
 import { buildPlan, tiersSection } from "./tiers";
 import { vaultModel } from "./vaults";
 
@@ -167,6 +168,7 @@ function buildAccountRegion(env: SectionEnvironment, partition: string, accountI
         key: { aliasName: physicalNames.keyAlias(namePrefix), description: `Encrypts AWS Backup vaults of account ${accountId} in ${region}` },
         regionSettings: regionSettingsFor(env)(region),
         vaults: vaultKeys.map((key) => vaultModel(env, partition, region, accountId, key)),
-        plans: tierNames.map((name) => buildPlan(env, name)),
+        // With Organizations backup policies the plans come from the organization program; the account keeps the vaults.
+        plans: plansFromBackupPolicies(env) ? [] : tierNames.map((name) => buildPlan(env, name)),
     };
 }

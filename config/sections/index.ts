@@ -11,6 +11,9 @@ import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
 import { organizationalUnitsSection } from "./organizational-units";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
+import { planSourceSection } from "./plan-source";
+import { serviceControlPoliciesSection } from "./service-control-policies";
+import { tierTagSection } from "./tier-tag";
 import { tiersSection } from "./tiers";
 import { vaultsSection } from "./vaults";
 
@@ -29,6 +32,10 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     accountsSection,
     vaultsSection,
     tiersSection,
+    serviceControlPoliciesSection,
+    tierTagSection,
+    // Last: its check proves the generated backup policies against everything else, once the rest is valid.
+    planSourceSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;
 
 export const SECTION_KEYS: readonly string[] = SECTIONS.map((section) => section.key);
