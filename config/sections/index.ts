@@ -10,6 +10,8 @@ import { centralAccountSection } from "./central-account";
 import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
 import { organizationalUnitsSection } from "./organizational-units";
+import { protectedBucketsSection } from "./protected-buckets";
+import { scheduledBackupsSection } from "./scheduled-backups";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
 import { tiersSection } from "./tiers";
 import { vaultsSection } from "./vaults";
@@ -29,6 +31,8 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     accountsSection,
     vaultsSection,
     tiersSection,
+    protectedBucketsSection,
+    scheduledBackupsSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;
 
 export const SECTION_KEYS: readonly string[] = SECTIONS.map((section) => section.key);
