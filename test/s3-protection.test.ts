@@ -20,10 +20,6 @@ describe("protected buckets in the prod plan", () => {
 
     const under = (component: PlannedResource, type: string) =>
         graph.resources.filter((r) => r.type === type && graph.ancestor(r, TYPES.protectedBucket)?.urn === component.urn);
-    const componentOf = (bucket: ProtectedBucketModel) => {
-        const resource = graph.ofType(TYPES.bucket).find((r) => r.inputs.bucket === bucket.name)!;
-        return graph.ancestor(resource, TYPES.protectedBucket)!;
-    };
     const byBucket = (component: PlannedResource, type: string, bucketName: string) =>
         under(component, type).filter((r) => r.inputs.bucket === `${bucketName}`);
 
