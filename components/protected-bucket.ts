@@ -196,19 +196,17 @@ export class ProtectedBucket extends pulumi.ComponentResource {
                 description: `Encrypts S3 bucket ${where.name}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-                policy: pulumi
-                    .output(args.backupRoleArn)
-                    .apply((backupRoleArn) =>
-                        serializePolicy(
-                            bucketKeyPolicy({
-                                partition: args.partition,
-                                accountId: args.accountId,
-                                region,
-                                backupRoleArn,
-                                deploymentRoleArn: args.deploymentRoleArn,
-                            }),
-                        ),
+                policy: pulumi.output(args.backupRoleArn).apply((backupRoleArn) =>
+                    serializePolicy(
+                        bucketKeyPolicy({
+                            partition: args.partition,
+                            accountId: args.accountId,
+                            region,
+                            backupRoleArn,
+                            deploymentRoleArn: args.deploymentRoleArn,
+                        }),
                     ),
+                ),
                 tags: args.tags,
             },
             // Losing the key makes every object in the bucket unreadable.

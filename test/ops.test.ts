@@ -273,11 +273,9 @@ describe("ops backup", () => {
     });
 
     it("lists local and central recovery points, the central ones from the model's central vault", async () => {
-        backup
-            .on(ListRecoveryPointsByResourceCommand)
-            .resolves({
-                RecoveryPoints: [{ RecoveryPointArn: "rp-local", BackupVaultName: "acme-backup-standard", CreationDate: day(8), Status: "COMPLETED" }],
-            });
+        backup.on(ListRecoveryPointsByResourceCommand).resolves({
+            RecoveryPoints: [{ RecoveryPointArn: "rp-local", BackupVaultName: "acme-backup-standard", CreationDate: day(8), Status: "COMPLETED" }],
+        });
         backup
             .on(ListRecoveryPointsByBackupVaultCommand)
             .resolves({ RecoveryPoints: [{ RecoveryPointArn: "rp-central", CreationDate: day(7), Status: "COMPLETED" }] });
@@ -365,17 +363,15 @@ describe("ops report", () => {
                     : { BackupJobs: [] },
             );
         backup.on(ListCopyJobsCommand).resolves({ CopyJobs: [] });
-        tagging
-            .on(GetResourcesCommand)
-            .callsFake((input) =>
-                input.TagFilters?.[0]?.Key === "backup-tier" && input.TagFilters[0].Values?.[0] === "daily"
-                    ? {
-                          ResourceTagMappingList: [
-                              { ResourceARN: "arn:aws:dynamodb:eu-west-1:510000000001:table/orders", Tags: [{ Key: "backup-tier", Value: "daily" }] },
-                          ],
-                      }
-                    : { ResourceTagMappingList: [] },
-            );
+        tagging.on(GetResourcesCommand).callsFake((input) =>
+            input.TagFilters?.[0]?.Key === "backup-tier" && input.TagFilters[0].Values?.[0] === "daily"
+                ? {
+                      ResourceTagMappingList: [
+                          { ResourceARN: "arn:aws:dynamodb:eu-west-1:510000000001:table/orders", Tags: [{ Key: "backup-tier", Value: "daily" }] },
+                      ],
+                  }
+                : { ResourceTagMappingList: [] },
+        );
         backup.on(ListRecoveryPointsByResourceCommand).resolves({ RecoveryPoints: [{ Status: "COMPLETED", CreationDate: new Date("2026-06-05T01:00:00Z") }] });
         const result = await ops("report", "--stack", "prod", "--format", "json", "--concurrency", "3");
         assert.equal(result.code, EXIT.ok, result.err);
