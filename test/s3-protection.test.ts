@@ -71,7 +71,7 @@ describe("protected buckets in the prod plan", () => {
         }
     });
 
-    it("denies plain HTTP and version deletion by anyone but break-glass in every bucket policy", () => {
+    it("denies plain HTTP and version deletion by anyone but break-glass in every bucket policy", async () => {
         for (const policy of graph.ofType(TYPES.bucketPolicy)) {
             const account = model.accounts.find((a) => a.id === policy.account)!;
             const document = JSON.parse(String(policy.inputs.policy)) as PolicyDocument;
@@ -80,6 +80,7 @@ describe("protected buckets in the prod plan", () => {
             const versions = document.Statement.find((s) => s.Sid === "DenyVersionDeletionExceptBreakGlass")!;
             assert.ok([versions.Action].flat().includes("s3:DeleteObjectVersion"));
             assert.deepEqual(versions.Condition, { ArnNotEquals: { "aws:PrincipalArn": account.breakGlassRoleArn } });
+            assert.deepEqual(await findUnknownIamNames(document), []);
         }
     });
 
