@@ -81,6 +81,39 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
         }
         case TYPE.organizationsPolicy:
             return describeOrganizationsPolicy(resource, siblings);
+        case TYPE.bucket: {
+            const tags = (inputs.tags ?? {}) as Record<string, string>;
+            const selecting = Object.entries(tags).filter(([key]) => !key.startsWith("backup-platform:"));
+            return `S3 bucket ${inputs.bucket}${inputs.bucketNamespace === "account-regional" ? " (account-regional namespace)" : ""}, tags ${selecting.map(([k, v]) => `${k}=${v}`).join(", ")}${marker}`;
+        }
+        case TYPE.bucketEncryption: {
+            const rule = (inputs.rules as any[])[0];
+            return `encryption ${rule.applyServerSideEncryptionByDefault.sseAlgorithm} with key ${rule.applyServerSideEncryptionByDefault.kmsMasterKeyId}${rule.bucketKeyEnabled ? ", bucket key" : ""}`;
+        }
+        case TYPE.bucketLifecycle: {
+            const rule = (inputs.rules as any[])[0];
+            const steps = [
+                ...(rule.transitions ?? []).map((t: any) => `${t.storageClass} at ${t.days}d`),
+                ...(rule.noncurrentVersionTransitions ?? []).map((t: any) => `noncurrent ${t.storageClass} at ${t.noncurrentDays}d`),
+                ...(rule.noncurrentVersionExpiration ? [`noncurrent expire at ${rule.noncurrentVersionExpiration.noncurrentDays}d`] : []),
+                `abort uploads at ${rule.abortIncompleteMultipartUpload?.daysAfterInitiation}d`,
+            ];
+            return `lifecycle of ${inputs.bucket}: ${steps.join(", ")}`;
+        }
+        case TYPE.bucketReplication: {
+            const destination = (inputs.rules as any[])[0].destination;
+            return `replication to ${String(destination.bucket).split(":::").pop()} (${destination.storageClass}${destination.replicationTime ? ", 15-minute RTC" : ""})`;
+        }
+        case TYPE.bucketObjectLock: {
+            const retention = (inputs.rule as any)?.defaultRetention ?? {};
+            return `Object Lock ${retention.mode} ${retention.days ? `${retention.days} days` : `${retention.years} years`}`;
+        }
+        case TYPE.schedule:
+            return `schedule ${inputs.name} ${inputs.scheduleExpression} (${inputs.scheduleExpressionTimezone}): StartBackupJob of ${JSON.parse(String((inputs.target as any).input)).ResourceArn}`;
+        case TYPE.backupTiering: {
+            const selections = (inputs.resourceSelection ?? []) as Array<{ resources: string[]; tieringDownSettingsInDays: number }>;
+            return `backup tiering ${inputs.tieringConfigurationName} of vault ${inputs.backupVaultName}: ${selections.map((s) => `${s.resources.length} bucket(s) after ${s.tieringDownSettingsInDays}d`).join(", ")}`;
+        }
         default:
             return undefined;
     }

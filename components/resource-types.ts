@@ -41,6 +41,20 @@ export const TYPE = {
     stackSetInstance: "aws:cloudformation/stackSetInstance:StackSetInstance",
     organizationsPolicy: "aws:organizations/policy:Policy",
     organizationsPolicyAttachment: "aws:organizations/policyAttachment:PolicyAttachment",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    bucketNotification: "aws:s3/bucketNotification:BucketNotification",
+    bucketIntelligentTiering: "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration",
+    bucketObjectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    bucketReplication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    schedule: "aws:scheduler/schedule:Schedule",
+    /** @pulumi/aws-native: @pulumi/aws has no AWS Backup tiering configuration. */
+    backupTiering: "aws-native:backup:TieringConfiguration",
 } as const;
 
 const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
@@ -106,6 +120,37 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
         }),
     },
     { token: TYPE.organizationsPolicyAttachment, short: "Organizations policy attachment", global: true },
+    {
+        token: TYPE.bucket,
+        short: "S3 bucket",
+        global: false,
+        offline: (c) => ({ id: c.inputs.bucket, state: { ...c.inputs, arn: `arn:${c.partition}:s3:::${c.inputs.bucket}` } }),
+    },
+    { token: TYPE.bucketPublicAccessBlock, short: "public access block", global: false },
+    { token: TYPE.bucketVersioning, short: "bucket versioning", global: false },
+    { token: TYPE.bucketEncryption, short: "bucket encryption", global: false },
+    { token: TYPE.bucketPolicy, short: "bucket policy", global: false },
+    { token: TYPE.bucketLifecycle, short: "lifecycle rules", global: false },
+    { token: TYPE.bucketNotification, short: "bucket notifications", global: false },
+    { token: TYPE.bucketIntelligentTiering, short: "Intelligent-Tiering archive", global: false },
+    { token: TYPE.bucketObjectLock, short: "Object Lock", global: false },
+    { token: TYPE.bucketReplication, short: "replication", global: false },
+    { token: TYPE.rolePolicy, short: "inline role policy", global: true },
+    {
+        token: TYPE.schedule,
+        short: "schedule",
+        global: false,
+        offline: (c) => ({ id: `default/${c.inputs.name}`, state: { ...c.inputs, arn: `${arnBase(c, "scheduler")}:schedule/default/${c.inputs.name}` } }),
+    },
+    {
+        token: TYPE.backupTiering,
+        short: "backup tiering",
+        global: false,
+        offline: (c) => ({
+            id: c.inputs.tieringConfigurationName,
+            state: { ...c.inputs, tieringConfigurationArn: `${arnBase(c, "backup")}:tiering-configuration:${c.inputs.tieringConfigurationName}` },
+        }),
+    },
 ];
 
 const BY_TOKEN = new Map(RESOURCE_TYPES.map((type) => [type.token, type]));

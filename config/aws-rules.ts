@@ -117,3 +117,68 @@ export function timeZoneProblem(zone: string): string | undefined {
     const hint = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : " (e.g. Europe/Berlin, Etc/UTC)";
     return `${JSON.stringify(zone)} is not a time zone name of the tz database${exact ? " (names are case-sensitive)" : ""}${hint}`;
 }
+
+/**
+ * General purpose bucket names: 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending
+ * with a letter or digit, no two adjacent dots, not an IP address, and none of the reserved prefixes and suffixes.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export const BUCKET_NAME_MIN_LENGTH = 3;
+export const BUCKET_NAME_MAX_LENGTH = 63;
+const BUCKET_RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const BUCKET_RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** What is wrong with a general purpose bucket name, or undefined if S3 accepts it. */
+export function bucketNameProblem(name: string): string | undefined {
+    if (name.length < BUCKET_NAME_MIN_LENGTH || name.length > BUCKET_NAME_MAX_LENGTH) {
+        return `is ${name.length} characters; bucket names are ${BUCKET_NAME_MIN_LENGTH}-${BUCKET_NAME_MAX_LENGTH} (S3 bucket naming rules)`;
+    }
+    if (!/^[a-z0-9.-]+$/.test(name)) return "may only contain lowercase letters, digits, dots and hyphens (S3 bucket naming rules)";
+    if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return "must begin and end with a letter or digit (S3 bucket naming rules)";
+    if (name.includes("..")) return "must not contain two adjacent dots (S3 bucket naming rules)";
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return "must not look like an IP address (S3 bucket naming rules)";
+    const prefix = BUCKET_RESERVED_PREFIXES.find((reserved) => name.startsWith(reserved));
+    if (prefix) return `must not start with the reserved prefix ${prefix} (S3 bucket naming rules)`;
+    const suffix = BUCKET_RESERVED_SUFFIXES.find((reserved) => name.endsWith(reserved));
+    if (suffix) return `must not end with the reserved suffix ${suffix} (S3 bucket naming rules)`;
+    return undefined;
+}
+
+/**
+ * Buckets in an account's regional namespace are named `<prefix>-<account id>-<region>-an`, and only that account can
+ * create them, in every region but Middle East (Bahrain) and Middle East (UAE).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html
+ */
+export const S3_ACCOUNT_REGIONAL_NAMESPACE_SUFFIX = "an";
+export const S3_REGIONS_WITHOUT_ACCOUNT_REGIONAL_NAMESPACE: ReadonlySet<string> = new Set(["me-south-1", "me-central-1"]);
+
+/**
+ * Storage classes a protected bucket's lifecycle may move objects to, in the order of S3's transition waterfall
+ * (each may only move to a later one), and S3's minimum days: objects stay at least 30 days in their current class
+ * before moving to Standard-IA, and at least 30 days in Standard-IA before moving on; Days for Standard-IA must be
+ * at least 30, for the other classes 0 or more.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html
+ * One Zone-IA is left out on purpose: a protected bucket's data should not live in one Availability Zone.
+ */
+export const LIFECYCLE_STORAGE_CLASSES = ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+export const MIN_DAYS_BEFORE_STANDARD_IA = 30;
+export const MIN_DAYS_IN_STANDARD_IA = 30;
+
+/** S3 Intelligent-Tiering archive tiers: at least 90 (Archive Access) or 180 (Deep Archive Access) days, at most 730.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_Tiering.html */
+export const INTELLIGENT_TIERING_ARCHIVE_MIN_DAYS = 90;
+export const INTELLIGENT_TIERING_DEEP_ARCHIVE_MIN_DAYS = 180;
+export const INTELLIGENT_TIERING_MAX_DAYS = 730;
+
+/** AWS Backup's low-cost warm tier for S3 backups: objects move after 60 to 36,500 days in the vault; tiering
+ * configuration names are 1-200 letters, digits and underscores.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ResourceSelection.html
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_TieringConfigurationInputForCreate.html */
+export const BACKUP_TIERING_MIN_DAYS = 60;
+export const BACKUP_TIERING_MAX_DAYS = 36_500;
+export const TIERING_CONFIGURATION_NAME = /^[a-zA-Z0-9_]{1,200}$/;
+
+/** EventBridge Scheduler schedule names: 1-64 letters, digits and -_. characters.
+ * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html */
+export const SCHEDULE_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;

@@ -114,6 +114,12 @@ export interface AccountModel {
     backupRole: { name: string; arn: string };
     breakGlassRoleArn: string;
     regions: AccountRegionModel[];
+    /** S3 buckets the platform creates and protects in this account (config `protectedBuckets`), in config order. */
+    protectedBuckets?: ProtectedBucketModel[];
+    /** On-demand backups started on a schedule in this account (config `scheduledBackups`). */
+    scheduledBackups?: ScheduledBackupModel[];
+    /** Tiering configurations of this account's vaults, from its protected buckets' `backupTieringDownAfterDays`. */
+    s3BackupTiering?: S3BackupTieringModel[];
 }
 
 /**
@@ -245,6 +251,96 @@ export interface TierTagModel {
     tagPolicy?: { name: string; enforcedFor: string[]; targets: PolicyTargetModel[] };
 }
 
+/** A lifecycle transition: objects (or noncurrent versions) move to `storageClass` this many days after creation
+ * (or after becoming noncurrent). */
+export interface LifecycleTransitionModel {
+    days: number;
+    storageClass: string;
+}
+
+/** A versioned, KMS-encrypted S3 bucket the platform creates and protects, with its replica and backup coverage. */
+export interface ProtectedBucketModel {
+    /** Key under `protectedBuckets.<account>.<region>` in config. */
+    key: string;
+    region: string;
+    /** Physical bucket name, derived from the key, the account and the region. */
+    name: string;
+    arn: string;
+    /** Whether the bucket lives in the account's regional namespace (only this account can ever create the name). */
+    accountRegionalNamespace: boolean;
+    description?: string;
+    /** Alias of the bucket's own customer-managed key. */
+    keyAlias: string;
+    /** Every tag the bucket carries: the environment's tags and the ones that make its tiers select it. */
+    tags: Record<string, string>;
+    lifecycle: {
+        transitions: LifecycleTransitionModel[];
+        noncurrentTransitions: LifecycleTransitionModel[];
+        /** Days after becoming noncurrent before a version is deleted; absent keeps noncurrent versions. */
+        noncurrentExpirationDays?: number;
+        abortIncompleteMultipartUploadDays: number;
+        expiredObjectDeleteMarkers: boolean;
+    };
+    intelligentTiering?: { archiveAccessDays?: number; deepArchiveAccessDays?: number };
+    objectLock?: { mode: "GOVERNANCE" | "COMPLIANCE"; days?: number; years?: number };
+    eventBridge: boolean;
+    replication?: {
+        region: string;
+        bucketName: string;
+        bucketArn: string;
+        accountRegionalNamespace: boolean;
+        keyAlias: string;
+        roleName: string;
+        roleArn: string;
+        replicationTimeControl: boolean;
+        replicateDeleteMarkers: boolean;
+        storageClass: string;
+    };
+    /** How AWS Backup protects the bucket: the tiers whose selections pick it, and the vault that holds its backups. */
+    backup?: {
+        tiers: string[];
+        continuousTiers: string[];
+        periodicTiers: string[];
+        /** Name of the vault every one of its recovery points goes to (continuous and periodic must share it). */
+        vaultName: string;
+        /** Days after which its backups move to AWS Backup's low-cost warm tier (a tiering configuration). */
+        tieringDownAfterDays?: number;
+    };
+}
+
+/** AWS Backup's tiering configuration of one vault in one account-region: S3 backups move to the low-cost warm tier.
+ * Created with @pulumi/aws-native, which has AWS::Backup::TieringConfiguration; @pulumi/aws has no such resource. */
+export interface S3BackupTieringModel {
+    region: string;
+    vaultName: string;
+    name: string;
+    /** Up to five selections, one per distinct number of days. */
+    selections: Array<{ tieringDownAfterDays: number; bucketArns: string[] }>;
+}
+
+/** An EventBridge Scheduler schedule per resource that starts an on-demand backup into a tier's vault. */
+export interface ScheduledBackupModel {
+    /** Key under `scheduledBackups` in config. */
+    key: string;
+    region: string;
+    schedule: string;
+    timezone: string;
+    tier: string;
+    vaultName: string;
+    vaultArn: string;
+    /** The role EventBridge Scheduler assumes to call StartBackupJob. */
+    roleName: string;
+    roleArn: string;
+    /** Role AWS Backup runs the job as: the account's backup service role. */
+    backupRoleArn: string;
+    startWindowMinutes: number;
+    completionWindowMinutes: number;
+    lifecycle?: LifecycleModel;
+    recoveryPointTags: Record<string, string>;
+    /** One schedule per resource; StartBackupJob takes one resource. */
+    targets: Array<{ resourceArn: string; scheduleName: string }>;
+}
+
 /** Physical names, derived from the name prefix; changing the prefix renames (and would replace) every one. */
 export const physicalNames = {
     vault: (prefix: string, vaultKey: string) => `${prefix}-${vaultKey}`,
@@ -267,6 +363,19 @@ export const physicalNames = {
         const readable = `${prefix}-plans-${tiers.join("-")}-in-${regions.join("-")}`;
         return readable.length <= MAX_POLICY_NAME_LENGTH ? readable : `${prefix}-plans-${shortHash(readable)}`;
     },
+    /** A protected bucket: in the account's regional namespace, `<prefix>-<key>-<account>-<region>-an`. */
+    protectedBucket: (prefix: string, key: string, accountId: string, region: string, accountRegional: boolean) =>
+        `${prefix}-${key}-${accountId}-${region}${accountRegional ? "-an" : ""}`,
+    replicaBucket: (prefix: string, key: string, accountId: string, region: string, accountRegional: boolean) =>
+        `${prefix}-${key}-replica-${accountId}-${region}${accountRegional ? "-an" : ""}`,
+    bucketKeyAlias: (prefix: string, key: string) => `alias/${prefix}-s3-${key}`,
+    replicaKeyAlias: (prefix: string, key: string) => `alias/${prefix}-s3-${key}-replica`,
+    /** IAM is global, so the region is part of the name: a key can exist in several regions of one account. */
+    replicationRole: (prefix: string, key: string, region: string) => `${prefix}-s3-replication-${key}-${region}`,
+    scheduledBackupRole: (prefix: string, key: string) => `${prefix}-scheduled-backup-${key}`,
+    schedule: (prefix: string, key: string, index: number) => `${prefix}-${key}-${index + 1}`,
+    /** One per vault (AWS Backup allows one vault-specific tiering configuration); letters, digits and underscores only. */
+    tieringConfiguration: (vaultName: string) => `${vaultName}_s3_tiering`.replace(/[^a-zA-Z0-9_]/g, "_"),
 };
 
 export const arns = {
@@ -275,6 +384,7 @@ export const arns = {
     role: (partition: string, accountId: string, roleName: string) => `arn:${partition}:iam::${accountId}:role/${roleName}`,
     vault: (partition: string, region: string, accountId: string, vaultName: string) =>
         `arn:${partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`,
+    bucket: (partition: string, bucketName: string) => `arn:${partition}:s3:::${bucketName}`,
 };
 
 /** Every target of the environment: the management account, the central account, then workload accounts in order. */

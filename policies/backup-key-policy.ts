@@ -54,7 +54,7 @@ export function backupKeyPolicy(args: BackupKeyPolicyArgs): PolicyDocument {
  * unmanageable if a named admin role is deleted.
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
  */
-function accountRootAdministersKey(partition: string, accountId: string): PolicyStatement {
+export function accountRootAdministersKey(partition: string, accountId: string): PolicyStatement {
     return {
         Sid: "AccountRootAdministersKeyAndEnablesIamPolicies",
         Effect: "Allow",
@@ -76,7 +76,7 @@ function accountRootAdministersKey(partition: string, accountId: string): Policy
  * DescribeKey on the key: https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html
  * No ScheduleKeyDeletion or DisableKey: the platform never deletes a key.
  */
-function deploymentRoleMaintainsKey(deploymentRoleArn: string): PolicyStatement {
+export function deploymentRoleMaintainsKey(deploymentRoleArn: string): PolicyStatement {
     return {
         Sid: "DeploymentRoleMaintainsKeyAndCreatesVaults",
         Effect: "Allow",

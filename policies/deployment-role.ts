@@ -115,6 +115,24 @@ function withoutResourceLevelPermissions(targets: DeploymentTargets, actions: st
 }
 
 /**
+ * Protected buckets (components/protected-bucket.ts) are named `<prefix>-<key>-<account>-<region>[-an]`; S3 bucket
+ * ARNs carry neither account nor region, so the name prefix scopes them and aws:RequestedRegion the regions.
+ * Buckets are protect + retainOnDelete without forceDestroy: no s3:DeleteBucket, and the buckets' own policy denies it.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ */
+function platformBuckets(scope: DeploymentRoleScope, actions: string[]): PolicyStatement {
+    const targets = deploymentTargets(scope);
+    return allow("PlatformBuckets", actions, `arn:${scope.partition}:s3:::${scope.namePrefix}-*`, inRegions(targets));
+}
+
+/** iam:PassRole for one kind of platform role, to one service only. */
+function passPlatformRoleTo(scope: DeploymentRoleScope, sid: string, roleNamePrefix: string, service: string): PolicyStatement {
+    return allow(sid, ["iam:PassRole"], `arn:${scope.partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.namePrefix}-${roleNamePrefix}*`, {
+        StringEquals: { "iam:PassedToService": service },
+    });
+}
+
+/**
  * Statements per Pulumi type token. Each entry lists what terraform-provider-aws calls for the type (file named in the
  * comment, under internal/service/) and cites the AWS pages that say which IAM actions those calls need; action names,
  * resource types and condition keys are those of the Service Authorization Reference:
@@ -326,6 +344,120 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
                 ArnEquals: { "iam:PolicyARN": backupServiceManagedPolicyArns(targets.partition) },
             }),
             platformRoles(targets, ["iam:ListAttachedRolePolicies"]),
+        ];
+    },
+    /**
+     * s3/bucket.go: create CreateBucket then PutBucketTagging, waiting on HeadBucket (s3:ListBucket); read
+     * GetBucketLocation, GetBucketTagging and each sub-configuration the resource still reads (policy, ACL, CORS,
+     * website, versioning, acceleration, request payment, logging, lifecycle, replication, encryption, Object Lock).
+     */
+    "aws:s3/bucket:Bucket": (scope) => [
+        platformBuckets(scope, [
+            "s3:CreateBucket",
+            "s3:GetAccelerateConfiguration",
+            "s3:GetBucketAcl",
+            "s3:GetBucketCORS",
+            "s3:GetBucketLocation",
+            "s3:GetBucketLogging",
+            "s3:GetBucketObjectLockConfiguration",
+            "s3:GetBucketPolicy",
+            "s3:GetBucketRequestPayment",
+            "s3:GetBucketTagging",
+            "s3:GetBucketVersioning",
+            "s3:GetBucketWebsite",
+            "s3:GetEncryptionConfiguration",
+            "s3:GetLifecycleConfiguration",
+            "s3:GetReplicationConfiguration",
+            "s3:ListBucket",
+            "s3:PutBucketTagging",
+        ]),
+    ],
+    /** s3/bucket_public_access_block.go: PutPublicAccessBlock, GetPublicAccessBlock, DeletePublicAccessBlock (IAM: *BucketPublicAccessBlock). */
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (scope) => [
+        platformBuckets(scope, ["s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"]),
+    ],
+    /** s3/bucket_versioning.go: PutBucketVersioning, GetBucketVersioning; kept on delete (retainOnDelete), so no suspension. */
+    "aws:s3/bucketVersioning:BucketVersioning": (scope) => [platformBuckets(scope, ["s3:GetBucketVersioning", "s3:PutBucketVersioning"])],
+    /** s3/bucket_server_side_encryption_configuration.go: PutBucketEncryption, GetBucketEncryption (IAM: *EncryptionConfiguration). */
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (scope) => [
+        platformBuckets(scope, ["s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"]),
+    ],
+    /** s3/bucket_policy.go: PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy. */
+    "aws:s3/bucketPolicy:BucketPolicy": (scope) => [platformBuckets(scope, ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy"])],
+    /** s3/bucket_lifecycle_configuration.go: PutBucketLifecycleConfiguration, GetBucketLifecycleConfiguration (IAM: *LifecycleConfiguration). */
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (scope) => [
+        platformBuckets(scope, ["s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"]),
+    ],
+    /** s3/bucket_notification.go: PutBucketNotificationConfiguration, GetBucketNotificationConfiguration (IAM: *BucketNotification). */
+    "aws:s3/bucketNotification:BucketNotification": (scope) => [platformBuckets(scope, ["s3:GetBucketNotification", "s3:PutBucketNotification"])],
+    /** s3/bucket_intelligent_tiering_configuration.go: Put/Get/DeleteBucketIntelligentTieringConfiguration (IAM: Put/GetIntelligentTieringConfiguration). */
+    "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration": (scope) => [
+        platformBuckets(scope, ["s3:GetIntelligentTieringConfiguration", "s3:PutIntelligentTieringConfiguration"]),
+    ],
+    /** s3/bucket_object_lock_configuration.go: PutObjectLockConfiguration, GetObjectLockConfiguration; retained on delete. */
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": (scope) => [
+        platformBuckets(scope, ["s3:GetBucketObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration"]),
+    ],
+    /**
+     * s3/bucket_replication_configuration.go: PutBucketReplication, GetBucketReplication; retained on delete. Putting it
+     * hands S3 the replication role, which needs iam:PassRole on it, to S3 only:
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+     */
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": (scope) => [
+        platformBuckets(scope, ["s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration"]),
+        passPlatformRoleTo(scope, "PassReplicationRolesOnlyToS3", "s3-replication-", "s3.amazonaws.com"),
+    ],
+    /** iam/role_policy.go: PutRolePolicy, GetRolePolicy, DeleteRolePolicy on the platform's roles. */
+    "aws:iam/rolePolicy:RolePolicy": (scope) => [
+        allow("PlatformRoles", ["iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:PutRolePolicy"], deploymentTargets(scope).platformRoles),
+    ],
+    /**
+     * scheduler/schedule.go: CreateSchedule, GetSchedule, UpdateSchedule, DeleteSchedule, on schedules of the default
+     * group named with the prefix; a schedule hands EventBridge Scheduler its role (iam:PassRole, to Scheduler only).
+     * https://docs.aws.amazon.com/scheduler/latest/UserGuide/security_iam_id-based-policy-examples.html
+     */
+    "aws:scheduler/schedule:Schedule": (scope) => [
+        allow(
+            "PlatformSchedules",
+            ["scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule"],
+            `arn:${scope.partition}:scheduler:*:${PRINCIPAL_ACCOUNT}:schedule/default/${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+        passPlatformRoleTo(scope, "PassScheduledBackupRolesOnlyToScheduler", "scheduled-backup-", "scheduler.amazonaws.com"),
+    ],
+    /**
+     * @pulumi/aws-native creates through the Cloud Control API: cloudformation:CreateResource, GetResource,
+     * UpdateResource, DeleteResource and GetResourceRequestStatus (no resource-level permissions), which calls AWS
+     * Backup's Create/Get/Update/DeleteTieringConfiguration and tagging as the caller. Tiering configurations are named
+     * after their vault (`<prefix>_<vault>_s3_tiering`, underscores for hyphens).
+     * https://docs.aws.amazon.com/cloudcontrolapi/latest/userguide/security.html
+     * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html
+     */
+    "aws-native:backup:TieringConfiguration": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            withoutResourceLevelPermissions(targets, [
+                "backup:ListTieringConfigurations",
+                "cloudformation:CreateResource",
+                "cloudformation:DeleteResource",
+                "cloudformation:GetResource",
+                "cloudformation:GetResourceRequestStatus",
+                "cloudformation:UpdateResource",
+            ]),
+            allow(
+                "PlatformTieringConfigurations",
+                [
+                    "backup:CreateTieringConfiguration",
+                    "backup:DeleteTieringConfiguration",
+                    "backup:GetTieringConfiguration",
+                    "backup:ListTags",
+                    "backup:TagResource",
+                    "backup:UntagResource",
+                    "backup:UpdateTieringConfiguration",
+                ],
+                `arn:${scope.partition}:backup:*:${PRINCIPAL_ACCOUNT}:tiering-configuration:${scope.namePrefix.replace(/-/g, "_")}_*`,
+                inRegions(targets),
+            ),
         ];
     },
 });

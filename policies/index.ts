@@ -21,3 +21,11 @@ export {
     iamPolicySize,
 } from "./deployment-role";
 export type { DeploymentRoleScope } from "./deployment-role";
+export {
+    bucketKeyPolicy,
+    protectedBucketPolicy,
+    replicationRolePolicy,
+    s3ReplicationTrustPolicy,
+    scheduledBackupRolePolicy,
+    schedulerTrustPolicy,
+} from "./s3-protection";

@@ -5,6 +5,7 @@
  * program in each workload account.
  */
 import * as aws from "@pulumi/aws";
+import { deploymentSessionName } from "../config/constants";
 import { EnvironmentModel, Target, targetsInScope } from "../config/model";
 import { CentralOutputs, deployCentral } from "./central";
 import { deployOrganization, OrganizationOutputs } from "./organization";
@@ -23,7 +24,7 @@ export function accountProvider(model: Pick<EnvironmentModel, "stack" | "tags">,
     return new aws.Provider(`${target.alias}-aws`, {
         region: target.homeRegion as aws.Region,
         allowedAccountIds: [target.id],
-        assumeRoles: [{ roleArn: target.deploymentRoleArn, sessionName: `backup-platform-${model.stack}` }],
+        assumeRoles: [{ roleArn: target.deploymentRoleArn, sessionName: deploymentSessionName(model.stack) }],
         defaultTags: { tags: model.tags },
     });
 }

@@ -4,7 +4,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBackup } from "../components/account-backup";
+import { ProtectedBucket } from "../components/protected-bucket";
 import { TYPE } from "../components/resource-types";
+import { S3BackupTiering } from "../components/s3-backup-tiering";
+import { ScheduledBackup } from "../components/scheduled-backup";
+import { deploymentSessionName } from "../config/constants";
 import { AccountModel } from "../config/model";
 
 /** Every resource type the workload program creates: the deployment role in workload accounts may manage exactly these. */
@@ -19,6 +23,19 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
     TYPE.selection,
     TYPE.role,
     TYPE.rolePolicyAttachment,
+    TYPE.bucket,
+    TYPE.bucketPublicAccessBlock,
+    TYPE.bucketVersioning,
+    TYPE.bucketEncryption,
+    TYPE.bucketPolicy,
+    TYPE.bucketLifecycle,
+    TYPE.bucketNotification,
+    TYPE.bucketIntelligentTiering,
+    TYPE.bucketObjectLock,
+    TYPE.bucketReplication,
+    TYPE.rolePolicy,
+    TYPE.schedule,
+    TYPE.backupTiering,
 ];
 
 export interface WorkloadOutputs {
@@ -31,8 +48,13 @@ export interface WorkloadOutputs {
 }
 
 /** Deploys AWS Backup into one workload account through that account's provider. */
-export function deployWorkload(account: AccountModel, context: { partition: string; tags: Record<string, string> }, provider: aws.Provider): WorkloadOutputs {
+export function deployWorkload(
+    account: AccountModel,
+    context: { partition: string; tags: Record<string, string>; stack: string },
+    provider: aws.Provider,
+): WorkloadOutputs {
     const stamp = new AccountBackup(account.alias, { account, partition: context.partition, tags: context.tags }, { provider });
+    deployS3Protection(account, context, provider, stamp);
     return {
         alias: account.alias,
         backupRoleArn: stamp.backupRoleArn,
@@ -43,4 +65,53 @@ export function deployWorkload(account: AccountModel, context: { partition: stri
             ]),
         ),
     };
+}
+
+/**
+ * Protected buckets, their vaults' tiering and scheduled backups: only what the account's config asks for, so an
+ * account without any registers nothing more.
+ */
+function deployS3Protection(
+    account: AccountModel,
+    context: { partition: string; tags: Record<string, string>; stack: string },
+    provider: aws.Provider,
+    stamp: AccountBackup,
+): void {
+    const backupRoleArn = stamp.backupRoleArn;
+    for (const bucket of account.protectedBuckets ?? []) {
+        new ProtectedBucket(
+            `${account.alias}-${bucket.region}-bucket-${bucket.key}`,
+            {
+                bucket,
+                accountId: account.id,
+                partition: context.partition,
+                backupRoleArn,
+                deploymentRoleArn: account.deploymentRoleArn,
+                breakGlassRoleArn: account.breakGlassRoleArn,
+                tags: context.tags,
+            },
+            { provider },
+        );
+    }
+    for (const tiering of account.s3BackupTiering ?? []) {
+        new S3BackupTiering(
+            `${account.alias}-${tiering.region}-backup-tiering-${tiering.vaultName}`,
+            {
+                tiering,
+                accountId: account.id,
+                deploymentRoleArn: account.deploymentRoleArn,
+                sessionName: deploymentSessionName(context.stack),
+                tags: context.tags,
+            },
+            // The vault must exist before AWS Backup accepts its tiering configuration.
+            { dependsOn: [stamp] },
+        );
+    }
+    for (const scheduled of account.scheduledBackups ?? []) {
+        new ScheduledBackup(
+            `${account.alias}-${scheduled.region}-scheduled-backup-${scheduled.key}`,
+            { scheduled, accountId: account.id, partition: context.partition, backupRoleArn, tags: context.tags },
+            { provider },
+        );
+    }
 }

@@ -103,6 +103,8 @@ describe("the tier tag policy", () => {
     it("leaves out of enforcement the resource types the environment opts out of AWS Backup", () => {
         const values = stackValues("prod");
         values.resourceTypes.optOut = ["VirtualMachine", "S3", "EC2"];
+        // Protected buckets need S3 opted in; without them S3 may be turned off.
+        delete values.protectedBuckets;
         const tierTag = validate(values, "prod").model!.management.guardrails!.tierTag!;
         assert.ok(!tierTag.tagPolicy!.enforcedFor.includes("s3:bucket"));
         assert.ok(!tierTag.tagPolicy!.enforcedFor.includes("ec2:instance"));

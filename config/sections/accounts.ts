@@ -11,6 +11,8 @@ import { regionSettingsFor } from "./backup-resource-types";
 import { centralAccountSection } from "./central-account";
 import { managementAccountSection } from "./management-account";
 import { organizationalUnitsSection } from "./organizational-units";
+import { buildProtectedBuckets, buildS3BackupTiering } from "./protected-buckets";
+import { buildScheduledBackups } from "./scheduled-backups";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection } from "./settings";
 import { plansFromBackupPolicies } from "./plan-source";
 import { buildPlan, tiersSection } from "./tiers";
@@ -155,6 +157,9 @@ export function buildAccounts(env: SectionEnvironment, partition: string): Accou
             backupRole: { name: backupRoleName, arn: arns.role(partition, id, backupRoleName) },
             breakGlassRoleArn: arns.role(partition, id, breakGlassRoleName),
             regions: account.regions.map((region) => buildAccountRegion(env, partition, id, region, account.tiers)),
+            protectedBuckets: buildProtectedBuckets(env, partition, id),
+            scheduledBackups: buildScheduledBackups(env, partition, id, account.config.alias),
+            s3BackupTiering: buildS3BackupTiering(env, partition, id),
         };
     });
 }

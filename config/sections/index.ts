@@ -10,6 +10,8 @@ import { centralAccountSection } from "./central-account";
 import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
 import { organizationalUnitsSection } from "./organizational-units";
+import { protectedBucketsSection } from "./protected-buckets";
+import { scheduledBackupsSection } from "./scheduled-backups";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
 import { planSourceSection } from "./plan-source";
 import { serviceControlPoliciesSection } from "./service-control-policies";
@@ -34,6 +36,8 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     tiersSection,
     serviceControlPoliciesSection,
     tierTagSection,
+    protectedBucketsSection,
+    scheduledBackupsSection,
     // Last: its check proves the generated backup policies against everything else, once the rest is valid.
     planSourceSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;

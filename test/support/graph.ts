@@ -81,4 +81,7 @@ export const TYPES = {
     accountBackup: componentType("stamp", "AccountBackup"),
     accountRegionBackup: componentType("stamp", "AccountRegionBackup"),
     deploymentRoleStackSet: componentType("bootstrap", "DeploymentRoleStackSet"),
+    protectedBucket: componentType("s3", "ProtectedBucket"),
+    scheduledBackup: componentType("backup", "ScheduledBackup"),
+    s3BackupTiering: componentType("backup", "S3BackupTiering"),
 } as const;
