@@ -10,6 +10,7 @@ import { centralAccountSection } from "./central-account";
 import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
 import { organizationalUnitsSection } from "./organizational-units";
+import { rolloutSection } from "./rollout";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
 import { tiersSection } from "./tiers";
 import { vaultsSection } from "./vaults";
@@ -29,6 +30,7 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     accountsSection,
     vaultsSection,
     tiersSection,
+    rolloutSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;
 
 export const SECTION_KEYS: readonly string[] = SECTIONS.map((section) => section.key);
