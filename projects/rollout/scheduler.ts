@@ -65,8 +65,10 @@ export interface RolloutOptions {
     planOrder?: boolean;
     resume?: ResumeSet;
     observer?: RolloutObserver;
-    /** Aborting it cancels the rollout: no stack starts any more, running ones are asked to stop. */
+    /** Aborting it cancels the rollout: no stack starts any more, and (unless runnerSignal is given) running ones are asked to stop. */
     signal?: AbortSignal;
+    /** What running stacks are interrupted by, when that differs from `signal` (see cli/rollout.ts). */
+    runnerSignal?: AbortSignal;
     random?: () => number;
     commit?: string;
     shard?: string;
@@ -118,7 +120,7 @@ export function startRollout(plan: RolloutPlan, options: RolloutOptions): Runnin
                 running.add(stack);
                 observer.stackStarted?.(stack, attempt);
                 const context: RunContext = {
-                    signal: options.signal ?? new AbortController().signal,
+                    signal: options.runnerSignal ?? options.signal ?? new AbortController().signal,
                     attempt,
                     onProgress: (progress) => observer.stackProgress?.(stack, progress),
                     onOutput: (line) => observer.stackOutput?.(stack, line),
