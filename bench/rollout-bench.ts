@@ -8,7 +8,7 @@
  * run's report, whose durations differ from this run's by a random ±15% or so.
  */
 import { Command } from "commander";
-import { generateOrganization } from "../bench/generate-organization";
+import { generateOrganization } from "./generate-organization";
 import { validateEnvironment } from "../config/environment";
 import { assignShards, buildRolloutPlan } from "../projects/rollout/plan";
 import { runRollout } from "../projects/rollout/scheduler";
