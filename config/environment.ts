@@ -16,6 +16,7 @@ import { buildCentral, centralAccountSection } from "./sections/central-account"
 import { SECTION_KEYS, SECTIONS } from "./sections/index";
 import { buildManagementTarget } from "./sections/management-account";
 import { organizationSection } from "./sections/organization";
+import { buildRollout } from "./sections/rollout";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, platformTags, scopeSection, tagsSection } from "./sections/settings";
 import { didYouMean } from "./suggest";
 import { physicalNames } from "./model";
@@ -97,5 +98,6 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
         management: { target: buildManagementTarget(env, partition), bootstrap: buildBootstrap(env), guardrails: buildGuardrails(env) },
         central: buildCentral(env, partition),
         accounts: buildAccounts(env, partition),
+        rollout: buildRollout(env),
     };
 }

@@ -49,6 +49,8 @@ export interface EnvironmentModel {
     central: CentralAccountModel;
     /** Workload accounts in config order. */
     accounts: AccountModel[];
+    /** How `npm run rollout` deploys the per-target stacks; the programs never read it. */
+    rollout: RolloutModel;
 }
 
 export interface ManagementAccountModel {
@@ -339,6 +341,28 @@ export interface ScheduledBackupModel {
     recoveryPointTags: Record<string, string>;
     /** One schedule per resource; StartBackupJob takes one resource. */
     targets: Array<{ resourceArn: string; scheduleName: string }>;
+}
+
+/** Rollout settings (config/sections/rollout.ts) with their defaults applied. */
+export interface RolloutModel {
+    /** Workload accounts deployed first, as the canary wave, in config order. */
+    canaryAccountIds: string[];
+    /** Workload accounts per wave after the canary; absent: all of them in one wave. */
+    waveSize?: number;
+    /** Failed stacks a workload wave tolerates before later waves are stopped: a count, or a percentage of the wave. */
+    failureBudget: { stacks: number } | { percent: number };
+    /** Stacks deployed at once. */
+    concurrency: number;
+    /** What Organizations discovery compares with the configured accounts. */
+    discovery: {
+        /** OUs whose accounts (nested OUs included) should be configured. */
+        includeOuIds: string[];
+        excludeOuIds: string[];
+        /** Only accounts with every one of these tags. */
+        includeTags: TagConditionModel[];
+        /** Accounts with any of these tags are left out. */
+        excludeTags: TagConditionModel[];
+    };
 }
 
 /** Physical names, derived from the name prefix; changing the prefix renames (and would replace) every one. */

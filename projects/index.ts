@@ -3,31 +3,6 @@
  * before a single resource is registered, then deploys. The scope comes from `backup-platform:scope` or from the
  * stack's name (`prod.central`, `prod.acct-<id>`: config/scope.ts).
  */
-import * as fs from "fs";
-import * as pulumi from "@pulumi/pulumi";
-import { validateEnvironment } from "../config/environment";
-import { renderFinding } from "../config/findings";
-import { environmentFromEngine, readStackFile, stackFilePath, withLocations } from "../config/load";
-import { deployPlatform, PlatformOutputs } from "./platform";
+import { platformFromEngine } from "./engine-program";
 
-/** Where the engine's config came from, so findings can name its line: `Pulumi.<stack>.yaml` in the working directory. */
-function locateInStackFile(stack: string) {
-    const file = stackFilePath(process.cwd(), stack);
-    return fs.existsSync(file) ? readStackFile(file).stackFile?.locate : undefined;
-}
-
-function run(): PlatformOutputs {
-    const stack = pulumi.getStack();
-    const result = validateEnvironment(environmentFromEngine(stack, pulumi.runtime.allConfig()));
-    const locate = locateInStackFile(stack);
-    const findings = locate ? withLocations(result.findings, locate) : result.findings;
-    for (const finding of findings.filter((f) => f.severity === "warning")) pulumi.log.warn(renderFinding(finding).trim());
-    if (!result.model) {
-        const errors = findings.filter((f) => f.severity === "error").map(renderFinding);
-        // RunError prints its message without a stack trace.
-        throw new pulumi.RunError(`the stack config has ${errors.length} error(s):\n${errors.join("\n")}`);
-    }
-    return deployPlatform(result.model);
-}
-
-export = run();
+export = platformFromEngine();

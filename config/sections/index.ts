@@ -11,6 +11,7 @@ import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
 import { organizationalUnitsSection } from "./organizational-units";
 import { protectedBucketsSection } from "./protected-buckets";
+import { rolloutSection } from "./rollout";
 import { scheduledBackupsSection } from "./scheduled-backups";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
 import { planSourceSection } from "./plan-source";
@@ -38,6 +39,7 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     tierTagSection,
     protectedBucketsSection,
     scheduledBackupsSection,
+    rolloutSection,
     // Last: its check proves the generated backup policies against everything else, once the rest is valid.
     planSourceSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;
