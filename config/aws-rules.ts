@@ -117,3 +117,29 @@ export function timeZoneProblem(zone: string): string | undefined {
     const hint = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : " (e.g. Europe/Berlin, Etc/UTC)";
     return `${JSON.stringify(zone)} is not a time zone name of the tz database${exact ? " (names are case-sensitive)" : ""}${hint}`;
 }
+
+/** A logically air-gapped vault keeps recovery points at least 7 days (MinRetentionDays' lowest accepted value); both
+ * bounds are required. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateLogicallyAirGappedBackupVault.html */
+export const MIN_AIR_GAPPED_RETENTION_DAYS = 7;
+
+/** Backup Audit Manager framework and report plan names: 1-256 characters, a letter first, then letters, digits and
+ * underscores. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateFramework.html and
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-report-plan-console.html */
+export const FRAMEWORK_NAME = /^[a-zA-Z][_a-zA-Z0-9]{0,255}$/;
+export const REPORT_PLAN_NAME = FRAMEWORK_NAME;
+
+/** Backup plan frequency the BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK control accepts: at most 24 hours or 31
+ * days. https://docs.aws.amazon.com/config/latest/developerguide/backup-plan-min-frequency-and-min-retention-check.html */
+export const MAX_CONTROL_FREQUENCY = { hours: 24, days: 31 } as const;
+
+/** The BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED control exempts at most five IAM roles.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/choosing-controls.html */
+export const MAX_MANUAL_DELETION_EXEMPT_ROLES = 5;
+
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit at both ends.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html */
+export const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** CloudWatch alarms evaluate periods of any multiple of 60 seconds; period times evaluation periods is at most one day.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html */
+export const MAX_ALARM_PERIOD_MINUTES = 1440;

@@ -15,6 +15,7 @@ import { buildCentral, centralAccountSection } from "./sections/central-account"
 import { SECTION_KEYS, SECTIONS } from "./sections/index";
 import { buildManagementTarget } from "./sections/management-account";
 import { organizationSection } from "./sections/organization";
+import { buildOrganizationBackup } from "./sections/organization-backup";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, platformTags, scopeSection, tagsSection } from "./sections/settings";
 import { didYouMean } from "./suggest";
 import { physicalNames } from "./model";
@@ -93,7 +94,7 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
             breakGlassRoleName: env.get(breakGlassRoleNameSection)!,
             backupServiceRoleName: physicalNames.backupRole(namePrefix),
         },
-        management: { target: buildManagementTarget(env, partition), bootstrap: buildBootstrap(env) },
+        management: { target: buildManagementTarget(env, partition), bootstrap: buildBootstrap(env), backupOrganization: buildOrganizationBackup(env) },
         central: buildCentral(env, partition),
         accounts: buildAccounts(env, partition),
     };

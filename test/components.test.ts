@@ -212,6 +212,8 @@ describe("AccountRegionBackup", () => {
                     backupRoleArn: ledger.backupRole.arn,
                     breakGlassRoleArn: ledger.breakGlassRoleArn,
                     deploymentRoleArn: ledger.deploymentRoleArn,
+                    centralAccountId: ledger.centralAccountId,
+                    eventsRoleArn: ledger.eventsRole.arn,
                     tags,
                 },
                 { provider },
@@ -248,9 +250,15 @@ describe("AccountBackup", () => {
         );
     });
 
-    it("creates one backup role for the account and a stamp per region", async () => {
+    it("creates one backup role and one event-forwarding role for the account, and a stamp per region", async () => {
         const graph = await planComponent((provider) => void new AccountBackup("a", { account: ledger, partition: "aws", tags }, { provider }));
-        assert.equal(graph.ofType(TYPES.role).length, 1);
+        assert.deepEqual(
+            graph
+                .ofType(TYPES.role)
+                .map((role) => role.inputs.name)
+                .sort(),
+            [ledger.backupRole.name, ledger.eventsRole.name].sort(),
+        );
         assert.deepEqual(
             graph
                 .ofType(TYPES.accountRegionBackup)

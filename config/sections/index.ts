@@ -4,11 +4,15 @@
  */
 import { ConfigSection } from "../section";
 import { accountsSection } from "./accounts";
+import { alertsSection } from "./alerts";
+import { auditSection } from "./audit";
 import { resourceTypesSection } from "./backup-resource-types";
 import { bootstrapSection } from "./bootstrap";
 import { centralAccountSection } from "./central-account";
+import { centralBackupSection } from "./central-backup";
 import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
+import { organizationBackupSection } from "./organization-backup";
 import { organizationalUnitsSection } from "./organizational-units";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
 import { tiersSection } from "./tiers";
@@ -29,6 +33,10 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     accountsSection,
     vaultsSection,
     tiersSection,
+    centralBackupSection,
+    organizationBackupSection,
+    alertsSection,
+    auditSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;
 
 export const SECTION_KEYS: readonly string[] = SECTIONS.map((section) => section.key);
