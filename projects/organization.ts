@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentRoleStackSet } from "../components/deployment-role-stack-set";
+import { OrganizationBackupSettings } from "../components/organization-backup-settings";
 import { TYPE } from "../components/resource-types";
 import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
 import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy } from "../policies";
@@ -12,7 +13,7 @@ import { CENTRAL_RESOURCE_TYPES } from "./central";
 import { WORKLOAD_RESOURCE_TYPES } from "./workload";
 
 /** Every resource type the organization program creates. */
-export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [TYPE.stackSet, TYPE.stackSetInstance];
+export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [TYPE.stackSet, TYPE.stackSetInstance, TYPE.serviceAccess, TYPE.delegatedAdministrator, TYPE.globalSettings];
 
 export interface OrganizationOutputs {
     alias: string;
@@ -63,5 +64,6 @@ export function deployOrganization(model: OrganizationSlice, provider: aws.Provi
         );
         stackSets[stackSet.kind] = component.arn;
     }
+    new OrganizationBackupSettings(`${management.target.alias}-backup-organization`, { settings: management.backupOrganization }, { provider });
     return { alias: management.target.alias, deploymentRoleStackSets: stackSets };
 }

@@ -19,6 +19,10 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
     TYPE.selection,
     TYPE.role,
     TYPE.rolePolicyAttachment,
+    TYPE.vaultNotifications,
+    TYPE.topic,
+    TYPE.eventRule,
+    TYPE.eventTarget,
 ];
 
 export interface WorkloadOutputs {
