@@ -68,10 +68,18 @@ export class BackupAudit extends pulumi.ComponentResource {
             { region, bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
             { parent: this },
         );
-        new aws.s3.BucketVersioning(`${name}-report-bucket-versioning`, { region, bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        new aws.s3.BucketVersioning(
+            `${name}-report-bucket-versioning`,
+            { region, bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-report-bucket-encryption`,
-            { region, bucket: bucket.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
+            {
+                region,
+                bucket: bucket.bucket,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+            },
             { parent: this },
         );
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
@@ -148,7 +156,9 @@ export class BackupAudit extends pulumi.ComponentResource {
                     {
                         name: "deliver-to-report-bucket",
                         policy: key.arn.apply((reportKeyArn) =>
-                            serializePolicy(configDeliveryPolicy({ bucketArn: audit.reportBucket.arn, keyPrefix: CONFIG_DELIVERY_PREFIX, accountId, reportKeyArn })),
+                            serializePolicy(
+                                configDeliveryPolicy({ bucketArn: audit.reportBucket.arn, keyPrefix: CONFIG_DELIVERY_PREFIX, accountId, reportKeyArn }),
+                            ),
                         ),
                     },
                 ],
@@ -171,6 +181,10 @@ export class BackupAudit extends pulumi.ComponentResource {
             { region, name: "default", s3BucketName: bucket.bucket, s3KeyPrefix: CONFIG_DELIVERY_PREFIX, s3KmsKeyArn: key.arn },
             { parent: this, dependsOn: [recorder] },
         );
-        return new aws.cfg.RecorderStatus(`${name}-config-recorder-status`, { region, name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
+        return new aws.cfg.RecorderStatus(
+            `${name}-config-recorder-status`,
+            { region, name: recorder.name, isEnabled: true },
+            { parent: this, dependsOn: [channel] },
+        );
     }
 }

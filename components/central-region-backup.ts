@@ -2,7 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentType } from "../config/constants";
 import { CentralAccountModel } from "../config/model";
-import { alertKeyPolicy, alertTopicPolicy, centralBackupKeyPolicy, centralEventBusPolicy, centralVaultAccessPolicy, failedJobsEventPattern, serializePolicy } from "../policies";
+import {
+    alertKeyPolicy,
+    alertTopicPolicy,
+    centralBackupKeyPolicy,
+    centralEventBusPolicy,
+    centralVaultAccessPolicy,
+    failedJobsEventPattern,
+    serializePolicy,
+} from "../policies";
 import { BackupKey, KEY_DELETION_WINDOW_DAYS } from "./backup-key";
 import { BackupVault } from "./backup-vault";
 
@@ -123,7 +131,9 @@ export class CentralRegionBackup extends pulumi.ComponentResource {
                 region,
                 name: alerts.topicName,
                 kmsMasterKeyId: alertKey.arn,
-                policy: serializePolicy(alertTopicPolicy({ topicArn, eventRuleArn: alerts.ruleArnByRegion[region], alarmArn: alerts.alarmArnByRegion[region] })),
+                policy: serializePolicy(
+                    alertTopicPolicy({ topicArn, eventRuleArn: alerts.ruleArnByRegion[region], alarmArn: alerts.alarmArnByRegion[region] }),
+                ),
                 tags: args.tags,
             },
             { parent: this },

@@ -330,7 +330,7 @@ export const physicalNames = {
     /** CloudWatch alarm on failed-job events in each central region. */
     failedJobsAlarm: (prefix: string) => `${prefix}-failed-jobs`,
     /** S3 bucket names are global and lowercase: the account and region make them unique. */
-    reportBucket: (prefix: string, accountId: string, region: string) => `${prefix.toLowerCase()}-backup-reports-${accountId}-${region}`,
+    reportBucket: (prefix: string, accountId: string, region: string) => `${prefix.toLowerCase()}-reports-${accountId}-${region}`,
     /** KMS alias of the key that encrypts the report bucket. */
     reportKeyAlias: (prefix: string) => `alias/${prefix}-reports`,
     /** Report plan names allow letters, digits and underscores only. */

@@ -146,6 +146,13 @@ export function eventForwardingPolicy(eventBusArns: string[]): PolicyDocument {
     }
     return {
         Version: "2012-10-17",
-        Statement: [{ Sid: "PutEventsOnCentralBuses", Effect: "Allow", Action: "events:PutEvents", Resource: eventBusArns.length === 1 ? eventBusArns[0] : eventBusArns }],
+        Statement: [
+            {
+                Sid: "PutEventsOnCentralBuses",
+                Effect: "Allow",
+                Action: "events:PutEvents",
+                Resource: eventBusArns.length === 1 ? eventBusArns[0] : eventBusArns,
+            },
+        ],
     };
 }

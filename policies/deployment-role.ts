@@ -85,7 +85,10 @@ function deploymentTargets(scope: DeploymentRoleScope): DeploymentTargets {
         platformTopics: `arn:${partition}:sns:*:${PRINCIPAL_ACCOUNT}:${namePrefix}-*`,
         platformEventBuses: `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:event-bus/${namePrefix}-*`,
         // Rules on the default bus, and on the platform's own buses.
-        platformEventRules: [`arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${namePrefix}-*`, `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${namePrefix}-*/${namePrefix}-*`],
+        platformEventRules: [
+            `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${namePrefix}-*`,
+            `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${namePrefix}-*/${namePrefix}-*`,
+        ],
         platformAlarms: `arn:${partition}:cloudwatch:*:${PRINCIPAL_ACCOUNT}:alarm:${namePrefix}-*`,
         anyFramework: `arn:${partition}:backup:*:${PRINCIPAL_ACCOUNT}:framework:*`,
         // Report plan names take underscores for the prefix's hyphens (config/model.ts, physicalNames.reportPlan).
@@ -346,9 +349,11 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
      */
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (scope) => {
         const targets = deploymentTargets(scope);
+        // AWS Config's managed policy only where the program creates a Config recorder (its role carries it).
+        const recorder = scope.resourceTypes.includes("aws:cfg/recorder:Recorder") ? [configRecorderManagedPolicyArn(targets.partition)] : [];
         return [
             allow("AttachOnlyAwsBackupManagedPolicies", ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], targets.platformRoles, {
-                ArnEquals: { "iam:PolicyARN": [...backupServiceManagedPolicyArns(targets.partition), configRecorderManagedPolicyArn(targets.partition)] },
+                ArnEquals: { "iam:PolicyARN": [...backupServiceManagedPolicyArns(targets.partition), ...recorder] },
             }),
             platformRoles(targets, ["iam:ListAttachedRolePolicies"]),
         ];
@@ -403,7 +408,15 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
         return [
             allow(
                 "PlatformEventBuses",
-                ["events:CreateEventBus", "events:DeleteEventBus", "events:DescribeEventBus", "events:ListTagsForResource", "events:TagResource", "events:UntagResource", "events:UpdateEventBus"],
+                [
+                    "events:CreateEventBus",
+                    "events:DeleteEventBus",
+                    "events:DescribeEventBus",
+                    "events:ListTagsForResource",
+                    "events:TagResource",
+                    "events:UntagResource",
+                    "events:UpdateEventBus",
+                ],
                 targets.platformEventBuses,
                 inRegions(targets),
             ),
@@ -413,7 +426,14 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     /** cloudwatch/event_bus_policy.go: PutPermission (with a policy) creates and updates, DescribeEventBus reads, RemovePermission deletes. */
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (scope) => {
         const targets = deploymentTargets(scope);
-        return [allow("PlatformEventBuses", ["events:DescribeEventBus", "events:PutPermission", "events:RemovePermission"], targets.platformEventBuses, inRegions(targets))];
+        return [
+            allow(
+                "PlatformEventBuses",
+                ["events:DescribeEventBus", "events:PutPermission", "events:RemovePermission"],
+                targets.platformEventBuses,
+                inRegions(targets),
+            ),
+        ];
     },
 
     /**
@@ -450,8 +470,15 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     "aws:cloudwatch/eventTarget:EventTarget": (scope) => {
         const targets = deploymentTargets(scope);
         return [
-            allow("PlatformEventRules", ["events:ListTargetsByRule", "events:PutTargets", "events:RemoveTargets"], targets.platformEventRules, inRegions(targets)),
-            allow("PassEventForwardingRoleOnlyToEventBridge", ["iam:PassRole"], targets.eventsRole, { StringEquals: { "iam:PassedToService": "events.amazonaws.com" } }),
+            allow(
+                "PlatformEventRules",
+                ["events:ListTargetsByRule", "events:PutTargets", "events:RemoveTargets"],
+                targets.platformEventRules,
+                inRegions(targets),
+            ),
+            allow("PassEventForwardingRoleOnlyToEventBridge", ["iam:PassRole"], targets.eventsRole, {
+                StringEquals: { "iam:PassedToService": "events.amazonaws.com" },
+            }),
         ];
     },
 
@@ -463,7 +490,18 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     "aws:cloudwatch/metricAlarm:MetricAlarm": (scope) => {
         const targets = deploymentTargets(scope);
         return [
-            allow("PlatformAlarms", ["cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"], targets.platformAlarms, inRegions(targets)),
+            allow(
+                "PlatformAlarms",
+                [
+                    "cloudwatch:DeleteAlarms",
+                    "cloudwatch:ListTagsForResource",
+                    "cloudwatch:PutMetricAlarm",
+                    "cloudwatch:TagResource",
+                    "cloudwatch:UntagResource",
+                ],
+                targets.platformAlarms,
+                inRegions(targets),
+            ),
             withoutResourceLevelPermissions(targets, ["cloudwatch:DescribeAlarms"]),
         ];
     },
@@ -476,7 +514,12 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": (scope) => {
         const targets = deploymentTargets(scope);
         return [
-            allow("CreatePlatformVaultsOnlyWithPlatformTag", ["backup:CreateLogicallyAirGappedBackupVault"], targets.platformVaults, inRegions(targets, platformTagOnRequest)),
+            allow(
+                "CreatePlatformVaultsOnlyWithPlatformTag",
+                ["backup:CreateLogicallyAirGappedBackupVault"],
+                targets.platformVaults,
+                inRegions(targets, platformTagOnRequest),
+            ),
             withoutResourceLevelPermissions(targets, ["backup-storage:MountCapsule"]),
             platformVaults(targets, ["backup:DescribeBackupVault", "backup:ListTags", "backup:TagResource", "backup:UntagResource"]),
         ];
@@ -493,7 +536,15 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
         return [
             allow(
                 "AuditFrameworks",
-                ["backup:CreateFramework", "backup:DeleteFramework", "backup:DescribeFramework", "backup:ListTags", "backup:TagResource", "backup:UntagResource", "backup:UpdateFramework"],
+                [
+                    "backup:CreateFramework",
+                    "backup:DeleteFramework",
+                    "backup:DescribeFramework",
+                    "backup:ListTags",
+                    "backup:TagResource",
+                    "backup:UntagResource",
+                    "backup:UpdateFramework",
+                ],
                 targets.anyFramework,
                 inRegions(targets),
             ),
@@ -507,7 +558,15 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
         return [
             allow(
                 "PlatformReportPlans",
-                ["backup:CreateReportPlan", "backup:DeleteReportPlan", "backup:DescribeReportPlan", "backup:ListTags", "backup:TagResource", "backup:UntagResource", "backup:UpdateReportPlan"],
+                [
+                    "backup:CreateReportPlan",
+                    "backup:DeleteReportPlan",
+                    "backup:DescribeReportPlan",
+                    "backup:ListTags",
+                    "backup:TagResource",
+                    "backup:UntagResource",
+                    "backup:UpdateReportPlan",
+                ],
                 targets.platformReportPlans,
                 inRegions(targets),
             ),
@@ -540,7 +599,9 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
             "s3:PutBucketTagging",
         ]),
     ],
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (scope) => [platformBuckets(deploymentTargets(scope), ["s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls"])],
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (scope) => [
+        platformBuckets(deploymentTargets(scope), ["s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls"]),
+    ],
     "aws:s3/bucketVersioning:BucketVersioning": (scope) => [platformBuckets(deploymentTargets(scope), ["s3:GetBucketVersioning", "s3:PutBucketVersioning"])],
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (scope) => [
         platformBuckets(deploymentTargets(scope), ["s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"]),
@@ -548,7 +609,9 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (scope) => [
         platformBuckets(deploymentTargets(scope), ["s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"]),
     ],
-    "aws:s3/bucketPolicy:BucketPolicy": (scope) => [platformBuckets(deploymentTargets(scope), ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy"])],
+    "aws:s3/bucketPolicy:BucketPolicy": (scope) => [
+        platformBuckets(deploymentTargets(scope), ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy"]),
+    ],
 
     /**
      * config/config_configuration_recorder.go and friends: Put/Describe/DeleteConfigurationRecorder,
@@ -559,12 +622,22 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     "aws:cfg/recorder:Recorder": (scope) => {
         const targets = deploymentTargets(scope);
         return [
-            withoutResourceLevelPermissions(targets, ["config:DeleteConfigurationRecorder", "config:DescribeConfigurationRecorders", "config:PutConfigurationRecorder"]),
-            allow("PassConfigRecorderRoleOnlyToAwsConfig", ["iam:PassRole"], targets.configRecorderRole, { StringEquals: { "iam:PassedToService": "config.amazonaws.com" } }),
+            withoutResourceLevelPermissions(targets, [
+                "config:DeleteConfigurationRecorder",
+                "config:DescribeConfigurationRecorders",
+                "config:PutConfigurationRecorder",
+            ]),
+            allow("PassConfigRecorderRoleOnlyToAwsConfig", ["iam:PassRole"], targets.configRecorderRole, {
+                StringEquals: { "iam:PassedToService": "config.amazonaws.com" },
+            }),
         ];
     },
     "aws:cfg/deliveryChannel:DeliveryChannel": (scope) => [
-        withoutResourceLevelPermissions(deploymentTargets(scope), ["config:DeleteDeliveryChannel", "config:DescribeDeliveryChannels", "config:PutDeliveryChannel"]),
+        withoutResourceLevelPermissions(deploymentTargets(scope), [
+            "config:DeleteDeliveryChannel",
+            "config:DescribeDeliveryChannels",
+            "config:PutDeliveryChannel",
+        ]),
     ],
     "aws:cfg/recorderStatus:RecorderStatus": (scope) => [
         withoutResourceLevelPermissions(deploymentTargets(scope), [
@@ -577,9 +650,14 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
 
 /** Audit Manager's service-linked role, which the first framework or report plan of an account creates, and only it. */
 function createsBackupReportsServiceLinkedRole(targets: DeploymentTargets): PolicyStatement {
-    return allow("CreateBackupReportsServiceLinkedRole", ["iam:CreateServiceLinkedRole"], `arn:${targets.partition}:iam::${PRINCIPAL_ACCOUNT}:role/aws-service-role/reports.backup.amazonaws.com/*`, {
-        StringEquals: { "iam:AWSServiceName": "reports.backup.amazonaws.com" },
-    });
+    return allow(
+        "CreateBackupReportsServiceLinkedRole",
+        ["iam:CreateServiceLinkedRole"],
+        `arn:${targets.partition}:iam::${PRINCIPAL_ACCOUNT}:role/aws-service-role/reports.backup.amazonaws.com/*`,
+        {
+            StringEquals: { "iam:AWSServiceName": "reports.backup.amazonaws.com" },
+        },
+    );
 }
 
 /** S3 bucket ARNs carry no account or region, so buckets are scoped by the (lowercase) name prefix alone. */

@@ -55,7 +55,11 @@ export interface CentralOutputs {
     reportBucketArn?: pulumi.Output<string>;
 }
 
-export function deployCentral(central: CentralAccountModel, provider: aws.Provider, context: { partition: string; tags: Record<string, string> }): CentralOutputs {
+export function deployCentral(
+    central: CentralAccountModel,
+    provider: aws.Provider,
+    context: { partition: string; tags: Record<string, string> },
+): CentralOutputs {
     for (const region of central.regions) {
         backupRegionSettings(`${central.alias}-${region}-region-settings`, region, central.regionSettings[region], { provider });
     }
@@ -80,7 +84,13 @@ export function deployCentral(central: CentralAccountModel, provider: aws.Provid
     if (central.audit) {
         const audit = new BackupAudit(
             `${central.alias}-audit`,
-            { audit: central.audit, accountId: central.accountId, partition: context.partition, deploymentRoleArn: central.target.deploymentRoleArn, tags: context.tags },
+            {
+                audit: central.audit,
+                accountId: central.accountId,
+                partition: context.partition,
+                deploymentRoleArn: central.target.deploymentRoleArn,
+                tags: context.tags,
+            },
             { provider },
         );
         outputs.reportBucketArn = audit.bucketArn;

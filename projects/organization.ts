@@ -13,7 +13,13 @@ import { CENTRAL_RESOURCE_TYPES } from "./central";
 import { WORKLOAD_RESOURCE_TYPES } from "./workload";
 
 /** Every resource type the organization program creates. */
-export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [TYPE.stackSet, TYPE.stackSetInstance, TYPE.serviceAccess, TYPE.delegatedAdministrator, TYPE.globalSettings];
+export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [
+    TYPE.stackSet,
+    TYPE.stackSetInstance,
+    TYPE.serviceAccess,
+    TYPE.delegatedAdministrator,
+    TYPE.globalSettings,
+];
 
 export interface OrganizationOutputs {
     alias: string;

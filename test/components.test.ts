@@ -160,6 +160,11 @@ describe("BackupPlan", () => {
                 enableContinuousBackup: false,
                 lifecycle: { coldStorageAfter: 30, deleteAfter: 365 },
                 recoveryPointTags: { retention: "1y", "backup-platform:tier": "weekly" },
+                // Its own lifecycle per copy, into the central vault of the rule's region and of its DR region.
+                copyActions: [
+                    { destinationVaultArn: "arn:aws:backup:eu-west-1:500000000002:backup-vault:acme-backup-central", lifecycle: { deleteAfter: 365 } },
+                    { destinationVaultArn: "arn:aws:backup:eu-central-1:500000000002:backup-vault:acme-backup-central", lifecycle: { deleteAfter: 365 } },
+                ],
             },
         ]);
         assert.equal(plan.inputs.advancedBackupSettings, undefined);

@@ -290,8 +290,8 @@ describe("deploymentRoleStatements", () => {
 
     it("names every type token it has no permissions for", () => {
         assert.throws(
-            () => deploymentRoleStatements({ ...SCOPE, resourceTypes: [TYPE.vault, "aws:s3/bucket:Bucket", "aws:sns/topic:Topic"] }),
-            (error: Error) => /"aws:s3\/bucket:Bucket"/.test(error.message) && /"aws:sns\/topic:Topic"/.test(error.message),
+            () => deploymentRoleStatements({ ...SCOPE, resourceTypes: [TYPE.vault, "aws:ec2/instance:Instance", "aws:sqs/queue:Queue"] }),
+            (error: Error) => /"aws:ec2\/instance:Instance"/.test(error.message) && /"aws:sqs\/queue:Queue"/.test(error.message),
         );
         // Not fooled by Object.prototype.
         assert.throws(() => deploymentRoleStatements({ ...SCOPE, resourceTypes: ["constructor"] }), /"constructor"/);

@@ -187,7 +187,13 @@ function buildAccountRegion(env: SectionEnvironment, partition: string, accountI
  * failures have events of their own.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultNotifications.html
  */
-export const FAILED_JOB_NOTIFICATIONS = ["BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED", "S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED"] as const;
+export const FAILED_JOB_NOTIFICATIONS = [
+    "BACKUP_JOB_COMPLETED",
+    "COPY_JOB_FAILED",
+    "RESTORE_JOB_COMPLETED",
+    "S3_BACKUP_OBJECT_FAILED",
+    "S3_RESTORE_OBJECT_FAILED",
+] as const;
 
 /**
  * The central bus a workload region forwards to: the one in the same region, or the central account's first region's

@@ -30,7 +30,11 @@ export const subscriptionSchema = z
     .superRefine((subscription, ctx) => {
         const expected = ENDPOINTS[subscription.protocol as string];
         if (expected && typeof subscription.endpoint === "string" && !expected.pattern.test(subscription.endpoint)) {
-            ctx.addIssue({ code: "custom", path: ["endpoint"], message: `${JSON.stringify(subscription.endpoint)} is not ${expected.form} (SNS ${subscription.protocol} subscription)` });
+            ctx.addIssue({
+                code: "custom",
+                path: ["endpoint"],
+                message: `${JSON.stringify(subscription.endpoint)} is not ${expected.form} (SNS ${subscription.protocol} subscription)`,
+            });
         }
     });
 
@@ -44,7 +48,9 @@ export const alertsSchema = z.strictObject({
             periodMinutes: z
                 .int()
                 .min(1, { error: "periodMinutes must be at least 1" })
-                .max(rules.MAX_ALARM_PERIOD_MINUTES, { error: `periodMinutes must be at most ${rules.MAX_ALARM_PERIOD_MINUTES} (one day, CloudWatch PutMetricAlarm)` })
+                .max(rules.MAX_ALARM_PERIOD_MINUTES, {
+                    error: `periodMinutes must be at most ${rules.MAX_ALARM_PERIOD_MINUTES} (one day, CloudWatch PutMetricAlarm)`,
+                })
                 .default(5),
         })
         .optional(),
@@ -59,7 +65,8 @@ export const alertsSection = {
         const seen = new Set<string>();
         subscriptions.forEach((subscription, index) => {
             const key = `${subscription.protocol}|${subscription.endpoint}`;
-            if (seen.has(key)) env.collector.error(`alerts.subscriptions[${index}]`, `${subscription.protocol} ${subscription.endpoint} is listed more than once`);
+            if (seen.has(key))
+                env.collector.error(`alerts.subscriptions[${index}]`, `${subscription.protocol} ${subscription.endpoint} is listed more than once`);
             seen.add(key);
         });
     },

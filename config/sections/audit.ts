@@ -99,13 +99,19 @@ export const auditSection = {
         for (const report of reportsOf(audit)) {
             const name = physicalNames.reportPlan(prefix, snake(report));
             if (!rules.REPORT_PLAN_NAME.test(name)) {
-                env.collector.error("namePrefix", `report plan name ${JSON.stringify(name)} must start with a letter and hold only letters, digits and underscores (AWS Backup CreateReportPlan)`);
+                env.collector.error(
+                    "namePrefix",
+                    `report plan name ${JSON.stringify(name)} must start with a letter and hold only letters, digits and underscores (AWS Backup CreateReportPlan)`,
+                );
             }
         }
         const hasControls = controlsOf(audit, "", []).length > 0;
         const compliance = reportsOf(audit).filter((report) => !JOB_REPORTS.includes(report));
         if (compliance.length > 0 && !hasControls) {
-            env.collector.error("audit.controls", `reports ${compliance.join(", ")} report on the framework's controls; choose at least one control or leave those reports out`);
+            env.collector.error(
+                "audit.controls",
+                `reports ${compliance.join(", ")} report on the framework's controls; choose at least one control or leave those reports out`,
+            );
         }
         if (!central) return;
         if (audit.region && !central.regions.includes(audit.region)) {
@@ -113,7 +119,10 @@ export const auditSection = {
         }
         const bucket = physicalNames.reportBucket(prefix, central.id, audit.region ?? central.regions[0]);
         if (!rules.S3_BUCKET_NAME.test(bucket)) {
-            env.collector.error("namePrefix", `report bucket name ${JSON.stringify(bucket)} must be 3-63 lowercase letters, digits, dots or hyphens (S3 bucket naming rules); shorten the prefix`);
+            env.collector.error(
+                "namePrefix",
+                `report bucket name ${JSON.stringify(bucket)} must be 3-63 lowercase letters, digits, dots or hyphens (S3 bucket naming rules); shorten the prefix`,
+            );
         }
     },
 };
@@ -157,7 +166,10 @@ export function buildAudit(env: SectionEnvironment, partition: string): AuditMod
     const prefix = env.get(namePrefixSection)!;
     const central = env.get(centralAccountSection)!;
     const auditRegion = audit.region ?? central.regions[0];
-    const exempt = [arns.role(partition, central.id, env.get(breakGlassRoleNameSection)!), arns.role(partition, central.id, env.get(deploymentRoleNameSection)!)];
+    const exempt = [
+        arns.role(partition, central.id, env.get(breakGlassRoleNameSection)!),
+        arns.role(partition, central.id, env.get(deploymentRoleNameSection)!),
+    ];
     const bucketName = physicalNames.reportBucket(prefix, central.id, auditRegion);
     const delegated = (env.get(organizationBackupSection)?.delegatedAdministrator ?? true) === true;
     const environmentRegions = [...new Set([...central.regions, ...resolvedAccounts(env).flatMap((account) => account.regions)])].sort();

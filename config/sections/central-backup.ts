@@ -144,7 +144,9 @@ function checkCopySources(env: SectionEnvironment): void {
         }
     });
     const copying = tiersThatCopy(env);
-    const outside = resolvedAccounts(env).filter((account) => account.tiers.some((tier) => copying.has(tier)) && !sources.organizationalUnits.includes(account.ou.name));
+    const outside = resolvedAccounts(env).filter(
+        (account) => account.tiers.some((tier) => copying.has(tier)) && !sources.organizationalUnits.includes(account.ou.name),
+    );
     if (outside.length > 0) {
         env.collector.error(
             "centralBackup.copySources.organizationalUnits",
@@ -184,17 +186,31 @@ function checkCopyDestinations(env: SectionEnvironment): void {
             for (const source of account.regions) {
                 const target = destinationRegion(config, copy, source);
                 if (copy.to === "disasterRecovery" && target === undefined) {
-                    note(path, source, account.config.alias, (accounts) => `${source} (where ${accounts} back up) has no disaster-recovery region; set centralBackup.disasterRecoveryRegions.${source}`);
+                    note(
+                        path,
+                        source,
+                        account.config.alias,
+                        (accounts) =>
+                            `${source} (where ${accounts} back up) has no disaster-recovery region; set centralBackup.disasterRecoveryRegions.${source}`,
+                    );
                 } else if (copy.to === "central" && !central.includes(source)) {
                     note(
                         path,
                         source,
                         account.config.alias,
-                        (accounts) => `copies to the central vault in ${source} (where ${accounts} back up), but the central account has no vault in ${source} (centralAccount.regions: ${listOf(central)})`,
+                        (accounts) =>
+                            `copies to the central vault in ${source} (where ${accounts} back up), but the central account has no vault in ${source} (centralAccount.regions: ${listOf(central)})`,
                     );
                 } else if (copy.to === "airGapped" && !airGapped.includes(source)) {
-                    const where = config?.airGappedVault ? `centralBackup.airGappedVault.regions: ${listOf(airGapped)}` : "centralBackup.airGappedVault is not set";
-                    note(path, source, account.config.alias, (accounts) => `copies to the air-gapped vault in ${source} (where ${accounts} back up), but there is none there (${where})`);
+                    const where = config?.airGappedVault
+                        ? `centralBackup.airGappedVault.regions: ${listOf(airGapped)}`
+                        : "centralBackup.airGappedVault is not set";
+                    note(
+                        path,
+                        source,
+                        account.config.alias,
+                        (accounts) => `copies to the air-gapped vault in ${source} (where ${accounts} back up), but there is none there (${where})`,
+                    );
                 }
             }
         }
@@ -203,11 +219,16 @@ function checkCopyDestinations(env: SectionEnvironment): void {
 }
 
 /** Allowed retention of a vault that a copy goes to, as a lock's range. */
-function destinationLock(env: SectionEnvironment, copy: CopyActionConfig): { lock: Pick<VaultLockModel, "minRetentionDays" | "maxRetentionDays">; vault: string } | undefined {
+function destinationLock(
+    env: SectionEnvironment,
+    copy: CopyActionConfig,
+): { lock: Pick<VaultLockModel, "minRetentionDays" | "maxRetentionDays">; vault: string } | undefined {
     const config = env.get(centralBackupSection);
     if (copy.to === "airGapped") {
         const vault = config?.airGappedVault;
-        return vault ? { lock: { minRetentionDays: vault.minRetentionDays, maxRetentionDays: vault.maxRetentionDays }, vault: "the air-gapped vault" } : undefined;
+        return vault
+            ? { lock: { minRetentionDays: vault.minRetentionDays, maxRetentionDays: vault.maxRetentionDays }, vault: "the air-gapped vault" }
+            : undefined;
     }
     return config?.vaultLock ? { lock: config.vaultLock, vault: "the central vault" } : undefined;
 }
@@ -227,8 +248,12 @@ function checkCopyRetention(env: SectionEnvironment): void {
         const days = copy.lifecycle?.deleteAfterDays;
         const range = lockRange({ mode: "governance", ...lock });
         if (days === undefined) {
-            if (lock.maxRetentionDays !== undefined) env.collector.error(path, `keeps copies forever, but ${vault} allows ${range}; copy jobs would fail at run time`);
-        } else if ((lock.minRetentionDays !== undefined && days < lock.minRetentionDays) || (lock.maxRetentionDays !== undefined && days > lock.maxRetentionDays)) {
+            if (lock.maxRetentionDays !== undefined)
+                env.collector.error(path, `keeps copies forever, but ${vault} allows ${range}; copy jobs would fail at run time`);
+        } else if (
+            (lock.minRetentionDays !== undefined && days < lock.minRetentionDays) ||
+            (lock.maxRetentionDays !== undefined && days > lock.maxRetentionDays)
+        ) {
             env.collector.error(path, `${days} days is outside ${vault}'s retention range ${range}; copy jobs would fail at run time (AWS Backup Vault Lock)`);
         }
     }
@@ -269,7 +294,10 @@ export function copyActionModel(env: SectionEnvironment, copy: CopyActionConfig,
 }
 
 /** The central vaults' model: key, lock, roles, copy sources and the air-gapped vault. */
-export function buildCentralBackup(env: SectionEnvironment, partition: string): {
+export function buildCentralBackup(
+    env: SectionEnvironment,
+    partition: string,
+): {
     backup: CentralBackupModel;
     airGappedVaultArnByRegion: Record<string, string>;
     disasterRecoveryRegionByRegion: Record<string, string>;
