@@ -81,4 +81,6 @@ export const TYPES = {
     accountBackup: componentType("stamp", "AccountBackup"),
     accountRegionBackup: componentType("stamp", "AccountRegionBackup"),
     deploymentRoleStackSet: componentType("bootstrap", "DeploymentRoleStackSet"),
+    centralRegionBackup: componentType("central", "CentralRegionBackup"),
+    backupAudit: componentType("audit", "BackupAudit"),
 } as const;
