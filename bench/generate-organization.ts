@@ -92,7 +92,9 @@ export function generateOrganization(shape: OrganizationShape): Record<string, u
         },
         // Each region's disaster-recovery copies go to the next region of the list.
         centralBackup: {
-            disasterRecoveryRegions: Object.fromEntries(regions.length > 1 ? regions.map((region, index) => [region, regions[(index + 1) % regions.length]]) : []),
+            disasterRecoveryRegions: Object.fromEntries(
+                regions.length > 1 ? regions.map((region, index) => [region, regions[(index + 1) % regions.length]]) : [],
+            ),
         },
         alerts: { subscriptions: [{ protocol: "email", endpoint: "backup-oncall@example.com" }] },
         audit: { configRecorder: "existing", controls: { recoveryPointsEncrypted: true, crossAccountCopy: true } },
