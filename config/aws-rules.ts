@@ -143,3 +143,19 @@ export const S3_BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** CloudWatch alarms evaluate periods of any multiple of 60 seconds; period times evaluation periods is at most one day.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html */
 export const MAX_ALARM_PERIOD_MINUTES = 1440;
+
+/** Regions without logically air-gapped vaults, as the AWS page lists them: Asia Pacific (Malaysia, Thailand, Taipei, New
+ * Zealand), Canada West (Calgary), Mexico (Central), the China Regions and AWS GovCloud (US).
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html */
+export const AIR_GAPPED_UNAVAILABLE_REGIONS: ReadonlySet<string> = new Set([
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-east-2",
+    "ap-southeast-6",
+    "ca-west-1",
+    "mx-central-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+]);

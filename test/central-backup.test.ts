@@ -95,6 +95,15 @@ const invalidCopyConfigs: Array<{ rule: string; stack?: string; mutate: Mutation
         message: /us-east-1 is not a central region/,
     },
     {
+        rule: "air-gapped vaults only where AWS offers them",
+        mutate: (v) => {
+            v.centralAccount.regions = ["eu-west-1", "eu-central-1", "ca-west-1"];
+            v.centralBackup.airGappedVault = { minRetentionDays: 7, maxRetentionDays: 400 };
+        },
+        path: "centralBackup.airGappedVault",
+        message: /no logically air-gapped vaults in ca-west-1 \(one of the central regions\)/,
+    },
+    {
         rule: "a copy's lifecycle follows the lifecycle rules (90 days in cold storage)",
         mutate: (v) => (nightly(v).copies[0].lifecycle = { coldStorageAfterDays: 30, deleteAfterDays: 60 }),
         path: "tiers.daily.rules.nightly.copies[0].lifecycle",

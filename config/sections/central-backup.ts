@@ -98,12 +98,19 @@ function checkDisasterRecoveryRegions(env: SectionEnvironment): void {
 
 function checkAirGappedRegions(env: SectionEnvironment): void {
     const vault = env.get(centralBackupSection)?.airGappedVault;
-    if (!vault?.regions || !env.get(centralAccountSection)) return;
+    if (!vault || !env.get(centralAccountSection)) return;
     const central = centralRegions(env);
-    vault.regions.forEach((name, index) => {
+    (vault.regions ?? central).forEach((name, index) => {
+        const path = vault.regions ? `centralBackup.airGappedVault.regions[${index}]` : "centralBackup.airGappedVault";
+        if (rules.AIR_GAPPED_UNAVAILABLE_REGIONS.has(name)) {
+            env.collector.error(
+                path,
+                `AWS Backup has no logically air-gapped vaults in ${name}${vault.regions ? "" : " (one of the central regions)"}; list the regions that have them`,
+            );
+        }
         if (!central.includes(name)) {
             env.collector.error(
-                `centralBackup.airGappedVault.regions[${index}]`,
+                path,
                 `${name} is not a central region (centralAccount.regions: ${listOf(central)}); the air-gapped vault lives in the central account`,
             );
         }
