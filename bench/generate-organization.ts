@@ -90,6 +90,14 @@ export function generateOrganization(shape: OrganizationShape): Record<string, u
                 lock: { mode: "compliance", minRetentionDays: 2555, maxRetentionDays: 3650, changeableForDays: 7 },
             },
         },
+        // Each region's disaster-recovery copies go to the next region of the list.
+        centralBackup: {
+            disasterRecoveryRegions: Object.fromEntries(
+                regions.length > 1 ? regions.map((region, index) => [region, regions[(index + 1) % regions.length]]) : [],
+            ),
+        },
+        alerts: { subscriptions: [{ protocol: "email", endpoint: "backup-oncall@example.com" }] },
+        audit: { configRecorder: "existing", controls: { recoveryPointsEncrypted: true, crossAccountCopy: true } },
         tiers: {
             daily: {
                 description: "Nightly snapshots kept five weeks.",
@@ -101,6 +109,7 @@ export function generateOrganization(shape: OrganizationShape): Record<string, u
                         startWindowMinutes: 60,
                         completionWindowMinutes: 600,
                         lifecycle: { deleteAfterDays: 35 },
+                        copies: [{ to: "central", lifecycle: { deleteAfterDays: 35 } }],
                     },
                 },
                 selection: { tags: [{ key: "backup-tier", value: "daily" }] },
@@ -130,6 +139,7 @@ export function generateOrganization(shape: OrganizationShape): Record<string, u
                         startWindowMinutes: 60,
                         completionWindowMinutes: 720,
                         lifecycle: { coldStorageAfterDays: 30, deleteAfterDays: 2555 },
+                        copies: regions.length > 1 ? [{ to: "disasterRecovery", lifecycle: { deleteAfterDays: 2555 } }] : [],
                     },
                 },
                 selection: {

@@ -5,7 +5,7 @@
  */
 import { PROVIDER_TYPE_PREFIX, resourceType, STACK_TYPE, TYPE } from "../components/resource-types";
 import { Finding, renderFinding } from "../config/findings";
-import { Target } from "../config/model";
+import { physicalNames, Target } from "../config/model";
 import type { PlannedResource } from "../projects/offline-plan";
 import { MAX_POLICY_SIZE, OrganizationsPolicyType } from "../policies/organizations-quotas";
 
@@ -37,16 +37,60 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
     const marker = resource.protect ? " [protected]" : "";
     switch (resource.type) {
         case TYPE.key:
-            return `KMS key (rotation ${inputs.enableKeyRotation ? "on" : "off"}, ${inputs.deletionWindowInDays}-day deletion window)${marker}`;
+            return `KMS key: ${inputs.description} (rotation ${inputs.enableKeyRotation ? "on" : "off"}, ${inputs.deletionWindowInDays}-day deletion window)${marker}`;
         case TYPE.alias:
             return `key alias ${inputs.name}`;
         case TYPE.vault: {
             const lock = siblings.find((other) => other.type === TYPE.vaultLock && other.parent === resource.parent)?.inputs as Record<string, any> | undefined;
             const lockText = lock
-                ? `, ${lock.changeableForDays ? "compliance" : "governance"} lock ${lock.minRetentionDays ?? 1}..${lock.maxRetentionDays ?? "∞"} days`
+                ? lock.changeableForDays
+                    ? `, compliance lock ${lock.minRetentionDays ?? 1}..${lock.maxRetentionDays ?? "∞"} days, immutable ${lock.changeableForDays} days after it is set`
+                    : `, governance lock ${lock.minRetentionDays ?? 1}..${lock.maxRetentionDays ?? "∞"} days`
                 : "";
-            return `vault ${inputs.name} (access policy${lockText})${marker}`;
+            const notified = siblings.some((other) => other.type === TYPE.vaultNotifications && other.parent === resource.parent);
+            return `vault ${inputs.name} (access policy${lockText}${notified ? ", failed-job notifications" : ""})${marker}`;
         }
+        case TYPE.airGappedVault:
+            return `air-gapped vault ${inputs.name} (compliance lock ${inputs.minRetentionDays}..${inputs.maxRetentionDays} days, AWS owned key, access policy)${marker}`;
+        case TYPE.topic:
+            return `SNS topic ${inputs.name} (encrypted with a customer-managed key)`;
+        case TYPE.topicSubscription:
+            return `subscription ${inputs.protocol} ${inputs.endpoint}`;
+        case TYPE.eventBus:
+            return `event bus ${inputs.name} (the organization may put events)`;
+        case TYPE.eventRule:
+            return `event rule ${inputs.name}${inputs.eventBusName ? ` on bus ${inputs.eventBusName}` : ""}: failed backup, copy and restore jobs`;
+        case TYPE.eventTarget:
+            return `event target of ${inputs.rule}: ${String(inputs.arn).split(":").slice(5).join(":")} in account ${String(inputs.arn).split(":")[4]}${inputs.roleArn ? " (as the event-forwarding role)" : ""}`;
+        case TYPE.metricAlarm:
+            return `alarm ${inputs.name}: ${inputs.threshold} or more failed jobs in ${Number(inputs.period) / 60} minutes → alert topic`;
+        case TYPE.framework:
+            return `audit framework ${inputs.name}: ${(inputs.controls as any[]).map((control) => control.name).join(", ")}`;
+        case TYPE.reportPlan: {
+            const setting = inputs.reportSetting as { reportTemplate: string; accounts?: string[]; regions?: string[] };
+            const scope = setting.accounts ? ` (accounts ${setting.accounts.join(", ")}, ${setting.regions?.length ?? 0} regions)` : "";
+            return `report plan ${inputs.name}: ${setting.reportTemplate}${scope}`;
+        }
+        case TYPE.bucket: {
+            const has = (type: string) => siblings.some((other) => other.type === type && other.parent === resource.parent);
+            const features = [
+                has(TYPE.bucketEncryption) && "KMS-encrypted",
+                has(TYPE.bucketVersioning) && "versioned",
+                has(TYPE.bucketPublicAccessBlock) && "public access blocked",
+                has(TYPE.bucketPolicy) && "bucket policy",
+            ].filter(Boolean);
+            return `S3 bucket ${inputs.bucket} (${features.join(", ")})${marker}`;
+        }
+        case TYPE.configRecorder:
+            return `AWS Config recorder (${inputs.recordingGroup?.allSupported ? "all supported resource types" : "selected resource types"})`;
+        case TYPE.globalSettings:
+            return `AWS Backup global settings: ${Object.entries(inputs.globalSettings as Record<string, string>)
+                .map(([flag, value]) => `${flag}=${value}`)
+                .join(", ")}`;
+        case TYPE.serviceAccess:
+            return `trusted access for ${inputs.servicePrincipal} (cross-account monitoring)`;
+        case TYPE.delegatedAdministrator:
+            return `delegated administrator for ${inputs.servicePrincipal}: account ${inputs.accountId}`;
         case TYPE.plan: {
             const rules = (inputs.rules as any[]).map(
                 (rule) => `${rule.ruleName} ${rule.schedule}${rule.lifecycle?.deleteAfter ? ` keep ${rule.lifecycle.deleteAfter}d` : ""}`,
@@ -148,6 +192,28 @@ function describeOrganizationsPolicy(resource: PlannedResource, siblings: Planne
     return `${POLICY_LABEL[type] ?? type} ${inputs.name} (${count(size)} of ${count(limit)} characters)${sets}; attached to ${targets.join(", ")}`;
 }
 
+/** Vault names of the air-gapped vaults end in this, whatever the prefix (config/model.ts, physicalNames). */
+const AIR_GAPPED_SUFFIX = physicalNames.airGappedVault("");
+
+/** Where one copy goes, as people say it: `central eu-west-1`, `DR us-east-1`, `air-gapped eu-west-1`. */
+export function describeCopyDestination(sourceRegion: string, destinationVaultArn: string): string {
+    const [, , , region, , ...rest] = destinationVaultArn.split(":");
+    const vault = rest.join(":").replace(/^backup-vault:/, "");
+    if (vault.endsWith(AIR_GAPPED_SUFFIX)) return `air-gapped ${region}`;
+    return region === sourceRegion ? `central ${region}` : `DR ${region}`;
+}
+
+/** For each rule of a plan that copies: `payments-prod/eu-west-1 nightly → central eu-west-1, DR us-east-1`. */
+function copyLines(target: Target, plan: PlannedResource): string[] {
+    const rules = (plan.inputs.rules ?? []) as Array<{ ruleName: string; copyActions?: Array<{ destinationVaultArn: string }> }>;
+    return rules
+        .filter((rule) => (rule.copyActions ?? []).length > 0)
+        .map(
+            (rule) =>
+                `copies: ${target.alias}/${plan.region} ${rule.ruleName} → ${rule.copyActions!.map((copy) => describeCopyDestination(plan.region ?? "", copy.destinationVaultArn)).join(", ")}`,
+        );
+}
+
 /** The summary section of one target: its resources by region, each named in a line. */
 export function renderTargetSummary(target: Target, resources: PlannedResource[]): string {
     const here = resources.filter(isCloudResource);
@@ -159,6 +225,7 @@ export function renderTargetSummary(target: Target, resources: PlannedResource[]
         for (const resource of inRegion) {
             const text = describe(resource, resources);
             if (text) lines.push(`    - ${text}`);
+            if (resource.type === TYPE.plan) lines.push(...copyLines(target, resource).map((line) => `      ${line}`));
         }
         const attachments = inRegion.filter((resource) => resource.type === TYPE.rolePolicyAttachment);
         if (attachments.length > 0) {

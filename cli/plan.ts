@@ -17,6 +17,7 @@ import { Piscina } from "piscina";
 import { EnvironmentModel, modelForTarget, targetsInScope } from "../config/model";
 import { formatScope, parseScope, parseStackName, stackNameFor } from "../config/scope";
 import { iamPolicySize, PolicyDocument } from "../policies";
+import { renderDiagram } from "./plan-diagram";
 import { renderJsonFooter, renderJsonHeader, renderSummaryFooter, renderSummaryHeader, TargetStats } from "./plan-render";
 import type { PlanFormat, TargetOutput, TargetTask } from "./plan-target";
 import { PLAN_NODE_FLAGS, WORKER_OLD_GENERATION_MB, WORKER_YOUNG_GENERATION_MB } from "./plan-tuning";
@@ -33,6 +34,8 @@ export interface PlanOptions {
     policyPackConfig?: boolean;
     /** Worker threads for evaluation; 0 evaluates in this thread. Default: one per core for large plans. */
     workers?: number;
+    /** Print a Mermaid diagram of accounts, vaults and copy flows instead of planning (`true`), or write it to this file. */
+    diagram?: boolean | string;
 }
 
 /** Where output goes; resolves once the text is accepted, so a slow reader slows the plan instead of filling memory. */
@@ -174,7 +177,7 @@ async function renderDeploymentPolicies(model: EnvironmentModel, which: boolean 
 /** Plans and writes as it goes; returns the exit code (0 valid, 1 findings with errors). */
 export async function streamPlan(options: PlanOptions, projectDir: string, write: Write): Promise<number> {
     const { file, stack, scopeText } = resolveInputs(options, projectDir);
-    const planning = (options.deploymentPolicy === undefined || options.deploymentPolicy === false) && !options.policyPackConfig;
+    const planning = (options.deploymentPolicy === undefined || options.deploymentPolicy === false) && !options.policyPackConfig && !options.diagram;
     const { stackFile, findings: readFindings } = readStackFile(file);
     // How many targets there will be, from the raw config, so worker threads can start loading during validation.
     const scopeValue = scopeText ?? stackFile?.values.scope;
@@ -211,6 +214,16 @@ async function planValidated(
             );
         }
         return 1;
+    }
+    if (options.diagram) {
+        const diagram = renderDiagram(model);
+        if (typeof options.diagram === "string") {
+            fs.writeFileSync(options.diagram, diagram);
+            await write(`Mermaid diagram of ${stack} written to ${options.diagram}\n`);
+        } else {
+            await write(diagram);
+        }
+        return 0;
     }
     if (options.deploymentPolicy !== undefined && options.deploymentPolicy !== false) {
         const { exitCode, text } = await renderDeploymentPolicies(model, options.deploymentPolicy, options.json === true);
@@ -289,6 +302,7 @@ async function main(): Promise<void> {
         .option("--json", "print one JSON document instead of the summary")
         .option("--deployment-policy [kind]", "print the deployment role's IAM policies (workload, central, or both) instead of planning")
         .option("--policy-pack-config", "print the backup-tier policy pack's config for this environment (for pulumi preview --policy-pack-config)")
+        .option("--diagram [file]", "print a Mermaid diagram of accounts, vaults and copy flows instead of planning, or write it to <file>")
         .option("--workers <n>", "worker threads that evaluate targets (0: none); default one per core for large plans", workerCount)
         .parse(process.argv);
     const options = program.opts<PlanOptions>();

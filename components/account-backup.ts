@@ -1,5 +1,7 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentType } from "../config/constants";
+import { eventForwardingPolicy, eventForwardingTrustPolicy, serializePolicy } from "../policies";
 import { AccountModel } from "../config/model";
 import { AccountRegionBackup } from "./account-region-backup";
 import { BackupServiceRole } from "./backup-service-role";
@@ -31,6 +33,20 @@ export class AccountBackup extends pulumi.ComponentResource {
             { accountId: account.id, partition: args.partition, roleName: account.backupRole.name, tags: args.tags },
             { parent: this },
         );
+        // One role per account (IAM is global), not per region: EventBridge assumes it to put failed-job events on the
+        // central buses, as a rule targeting another account's bus must when that bus grants the organization.
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+        const eventsRole = new aws.iam.Role(
+            `${name}-event-forwarding`,
+            {
+                name: account.eventsRole.name,
+                description: "Assumed by EventBridge to forward failed AWS Backup jobs to the central event buses",
+                assumeRolePolicy: serializePolicy(eventForwardingTrustPolicy(account.id)),
+                inlinePolicies: [{ name: "put-events-on-central-buses", policy: serializePolicy(eventForwardingPolicy(account.eventsRole.eventBusArns)) }],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         this.regions = Object.fromEntries(
             account.regions.map((stamp) => [
                 stamp.region,
@@ -43,6 +59,8 @@ export class AccountBackup extends pulumi.ComponentResource {
                         backupRoleArn: role.arn,
                         breakGlassRoleArn: account.breakGlassRoleArn,
                         deploymentRoleArn: account.deploymentRoleArn,
+                        centralAccountId: account.centralAccountId,
+                        eventsRoleArn: eventsRole.arn,
                         tags: args.tags,
                     },
                     { parent: this },

@@ -1,5 +1,7 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AccountRegionModel } from "../config/model";
+import { AccountRegionModel, arns } from "../config/model";
+import { failedJobsEventPattern, serializePolicy, vaultNotificationTopicPolicy } from "../policies";
 import { BackupKey } from "./backup-key";
 import { BackupPlan } from "./backup-plan";
 import { BackupVault } from "./backup-vault";
@@ -20,11 +22,20 @@ export interface AccountRegionBackupArgs {
     breakGlassRoleArn: string;
     /** ARN of the role deployments run as. */
     deploymentRoleArn: string;
+    /** The central backup account, whose copy-back jobs write into this stamp's vaults for restores. */
+    centralAccountId: string;
+    /** ARN of the account's role that EventBridge assumes to forward events to the central bus. */
+    eventsRoleArn: pulumi.Input<string>;
     /** Tags for every resource. */
     tags: Record<string, string>;
 }
 
-/** The complete AWS Backup setup of one account in one region: region settings, KMS key, vaults, plans and selections. */
+/**
+ * The complete AWS Backup setup of one account in one region: region settings, KMS key, vaults, plans and selections,
+ * the vaults' notification topic, and the rule that forwards failed jobs to the central event bus. The last two are
+ * plain resources of this component rather than components of their own: every registration here is repeated for each
+ * account-region of the organization.
+ */
 export class AccountRegionBackup extends pulumi.ComponentResource {
     public readonly keyArn: pulumi.Output<string>;
     /** Vault ARNs by vault key. */
@@ -47,8 +58,42 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
                 deploymentRoleArn: args.deploymentRoleArn,
                 aliasName: stamp.key.aliasName,
                 description: stamp.key.description,
+                copyBackAccountId: args.centralAccountId,
+                encryptsNotificationTopic: true,
                 tags: args.tags,
             },
+            { parent: this },
+        );
+        // AWS Backup notifies only topics of the vault's own account, so each account-region has its own, encrypted
+        // with the region's backup key. https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-notifications.html
+        const topicArn = arns.snsTopic(args.partition, stamp.region, args.accountId, stamp.notifications.topicName);
+        const topic = new aws.sns.Topic(
+            `${name}-notifications`,
+            {
+                region: stamp.region,
+                name: stamp.notifications.topicName,
+                kmsMasterKeyId: key.arn,
+                policy: serializePolicy(vaultNotificationTopicPolicy(topicArn)),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        // Failed jobs reach the platform team through the central bus, whatever the vault.
+        // https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-failed-jobs`,
+            {
+                region: stamp.region,
+                name: stamp.eventForwarding.ruleName,
+                description: "Forwards failed AWS Backup jobs to the central event bus",
+                eventPattern: JSON.stringify(failedJobsEventPattern()),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-failed-jobs-to-central`,
+            { region: stamp.region, rule: rule.name, targetId: "central-event-bus", arn: stamp.eventForwarding.eventBusArn, roleArn: args.eventsRoleArn },
             { parent: this },
         );
         const vaults = new Map(
@@ -63,6 +108,8 @@ export class AccountRegionBackup extends pulumi.ComponentResource {
                         breakGlassRoleArn: args.breakGlassRoleArn,
                         deploymentRoleArn: args.deploymentRoleArn,
                         lock: vault.lock,
+                        copyBackAccountIds: [args.centralAccountId],
+                        notifications: { topicArn: topic.arn, events: stamp.notifications.events },
                         tags: args.tags,
                     },
                     { parent: this },

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentType } from "../config/constants";
-import { backupKeyPolicy, serializePolicy } from "../policies";
+import { backupKeyPolicy, PolicyDocument, serializePolicy } from "../policies";
 
 /** Arguments of a {@link BackupKey}. */
 export interface BackupKeyArgs {
@@ -21,6 +21,12 @@ export interface BackupKeyArgs {
     description: string;
     /** Tags for the key. */
     tags: Record<string, string>;
+    /** The central backup account, whose copy-back jobs write recovery points encrypted with this key. */
+    copyBackAccountId?: string;
+    /** Whether the key also encrypts the account-region's vault-notification topic. */
+    encryptsNotificationTopic?: boolean;
+    /** A policy other than a workload vault key's (the central vault key's), given the backup role's ARN. */
+    policy?: (backupRoleArn: string) => PolicyDocument;
 }
 
 /** Days KMS waits before deleting a key scheduled for deletion: the maximum, to leave time to notice a mistake.
@@ -36,13 +42,17 @@ export class BackupKey extends pulumi.ComponentResource {
         super(componentType("kms", "BackupKey"), name, {}, opts);
         const policy = pulumi.output(args.backupRoleArn).apply((backupRoleArn) =>
             serializePolicy(
-                backupKeyPolicy({
-                    partition: args.partition,
-                    accountId: args.accountId,
-                    region: args.region,
-                    backupRoleArn,
-                    deploymentRoleArn: args.deploymentRoleArn,
-                }),
+                args.policy
+                    ? args.policy(backupRoleArn)
+                    : backupKeyPolicy({
+                          partition: args.partition,
+                          accountId: args.accountId,
+                          region: args.region,
+                          backupRoleArn,
+                          deploymentRoleArn: args.deploymentRoleArn,
+                          copyBackAccountId: args.copyBackAccountId,
+                          encryptsNotificationTopic: args.encryptsNotificationTopic,
+                      }),
             ),
         );
         const key = new aws.kms.Key(

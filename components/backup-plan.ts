@@ -62,6 +62,20 @@ function planRule(rule: RuleModel, targetVaultName: pulumi.Input<string>): aws.t
               }
             : undefined,
         recoveryPointTags: rule.recoveryPointTags,
+        // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CopyAction.html
+        copyActions:
+            rule.copyActions.length > 0
+                ? rule.copyActions.map((copy) => ({
+                      destinationVaultArn: copy.destinationVaultArn,
+                      lifecycle: copy.lifecycle
+                          ? {
+                                coldStorageAfter: copy.lifecycle.coldStorageAfterDays,
+                                deleteAfter: copy.lifecycle.deleteAfterDays,
+                                optInToArchiveForSupportedResources: copy.lifecycle.optInToArchiveForSupportedResources,
+                            }
+                          : undefined,
+                  }))
+                : undefined,
     };
 }
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentType } from "../config/constants";
 import { VaultLockModel } from "../config/model";
-import { backupVaultAccessPolicy, serializePolicy } from "../policies";
+import { backupVaultAccessPolicy, PolicyDocument, serializePolicy } from "../policies";
 
 /** Arguments of a {@link BackupVault}. */
 export interface BackupVaultArgs {
@@ -20,6 +20,12 @@ export interface BackupVaultArgs {
     lock?: VaultLockModel;
     /** Tags for the vault. */
     tags: Record<string, string>;
+    /** Accounts whose copy jobs may copy into this vault (the central account's copy-back for restores). */
+    copyBackAccountIds?: string[];
+    /** A policy other than a workload vault's (a central vault's), given the vault's ARN. */
+    accessPolicy?: (vaultArn: string) => PolicyDocument;
+    /** SNS topic (of the vault's account and region) notified of these vault events. */
+    notifications?: { topicArn: pulumi.Input<string>; events: string[] };
 }
 
 /** A KMS-encrypted backup vault with an access policy that blocks deletion, and an optional vault lock. */
@@ -44,7 +50,14 @@ export class BackupVault extends pulumi.ComponentResource {
                 backupVaultName: vault.name,
                 policy: vault.arn.apply((vaultArn) =>
                     serializePolicy(
-                        backupVaultAccessPolicy({ vaultArn, breakGlassRoleArn: args.breakGlassRoleArn, deploymentRoleArn: args.deploymentRoleArn }),
+                        args.accessPolicy
+                            ? args.accessPolicy(vaultArn)
+                            : backupVaultAccessPolicy({
+                                  vaultArn,
+                                  breakGlassRoleArn: args.breakGlassRoleArn,
+                                  deploymentRoleArn: args.deploymentRoleArn,
+                                  copyBackAccountIds: args.copyBackAccountIds,
+                              }),
                     ),
                 ),
             },
@@ -62,6 +75,14 @@ export class BackupVault extends pulumi.ComponentResource {
                     changeableForDays: args.lock.mode === "compliance" ? args.lock.changeableForDays : undefined,
                 },
                 { parent: this, protect: true, retainOnDelete: true },
+            );
+        }
+        if (args.notifications) {
+            // https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-notifications.html
+            new aws.backup.VaultNotifications(
+                `${name}-notifications`,
+                { region: args.region, backupVaultName: vault.name, snsTopicArn: args.notifications.topicArn, backupVaultEvents: args.notifications.events },
+                { parent: this },
             );
         }
         this.arn = vault.arn;

@@ -55,6 +55,23 @@ export const TYPE = {
     schedule: "aws:scheduler/schedule:Schedule",
     /** @pulumi/aws-native: @pulumi/aws has no AWS Backup tiering configuration. */
     backupTiering: "aws-native:backup:TieringConfiguration",
+    airGappedVault: "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault",
+    framework: "aws:backup/framework:Framework",
+    reportPlan: "aws:backup/reportPlan:ReportPlan",
+    globalSettings: "aws:backup/globalSettings:GlobalSettings",
+    serviceAccess: "aws:organizations/awsServiceAccess:AwsServiceAccess",
+    delegatedAdministrator: "aws:organizations/delegatedAdministrator:DelegatedAdministrator",
+    topic: "aws:sns/topic:Topic",
+    topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+    eventBus: "aws:cloudwatch/eventBus:EventBus",
+    eventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
+    eventRule: "aws:cloudwatch/eventRule:EventRule",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    bucketOwnershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    configRecorder: "aws:cfg/recorder:Recorder",
+    configDeliveryChannel: "aws:cfg/deliveryChannel:DeliveryChannel",
+    configRecorderStatus: "aws:cfg/recorderStatus:RecorderStatus",
 } as const;
 
 const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
@@ -121,6 +138,64 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     },
     { token: TYPE.organizationsPolicyAttachment, short: "Organizations policy attachment", global: true },
     {
+        token: TYPE.airGappedVault,
+        short: "air-gapped vault",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "backup")}:backup-vault:${c.inputs.name}` } }),
+    },
+    {
+        token: TYPE.framework,
+        short: "audit framework",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "backup")}:framework:${c.inputs.name}-${generatedId(c)}` } }),
+    },
+    {
+        token: TYPE.reportPlan,
+        short: "report plan",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "backup")}:report-plan:${c.inputs.name}` } }),
+    },
+    // AWS Backup's global settings and Organizations' settings belong to the account, not to a region.
+    { token: TYPE.globalSettings, short: "AWS Backup global settings", global: true, offline: (c) => ({ id: c.account, state: { ...c.inputs } }) },
+    { token: TYPE.serviceAccess, short: "trusted access", global: true, offline: (c) => ({ id: c.inputs.servicePrincipal, state: { ...c.inputs } }) },
+    {
+        token: TYPE.delegatedAdministrator,
+        short: "delegated administrator",
+        global: true,
+        offline: (c) => ({ id: `${c.inputs.accountId}/${c.inputs.servicePrincipal}`, state: { ...c.inputs } }),
+    },
+    {
+        token: TYPE.topic,
+        short: "SNS topic",
+        global: false,
+        offline: (c) => ({ id: `${arnBase(c, "sns")}:${c.inputs.name}`, state: { ...c.inputs, arn: `${arnBase(c, "sns")}:${c.inputs.name}` } }),
+    },
+    { token: TYPE.topicSubscription, short: "topic subscription", global: false },
+    {
+        token: TYPE.eventBus,
+        short: "event bus",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "events")}:event-bus/${c.inputs.name}` } }),
+    },
+    { token: TYPE.eventBusPolicy, short: "event bus policy", global: false },
+    {
+        token: TYPE.eventRule,
+        short: "event rule",
+        global: false,
+        offline: (c) => {
+            const bus = c.inputs.eventBusName && c.inputs.eventBusName !== "default" ? `${c.inputs.eventBusName}/` : "";
+            return { id: `${bus.replace("/", "|")}${c.inputs.name}`, state: { ...c.inputs, arn: `${arnBase(c, "events")}:rule/${bus}${c.inputs.name}` } };
+        },
+    },
+    { token: TYPE.eventTarget, short: "event target", global: false },
+    {
+        token: TYPE.metricAlarm,
+        short: "CloudWatch alarm",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "cloudwatch")}:alarm:${c.inputs.name}` } }),
+    },
+    // S3 buckets live in a region, but their names and ARNs are global.
+    {
         token: TYPE.bucket,
         short: "S3 bucket",
         global: false,
@@ -151,6 +226,10 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
             state: { ...c.inputs, tieringConfigurationArn: `${arnBase(c, "backup")}:tiering-configuration:${c.inputs.tieringConfigurationName}` },
         }),
     },
+    { token: TYPE.bucketOwnershipControls, short: "bucket ownership controls", global: false },
+    { token: TYPE.configRecorder, short: "AWS Config recorder", global: false, offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs } }) },
+    { token: TYPE.configDeliveryChannel, short: "AWS Config delivery channel", global: false, offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs } }) },
+    { token: TYPE.configRecorderStatus, short: "AWS Config recorder status", global: false },
 ];
 
 const BY_TOKEN = new Map(RESOURCE_TYPES.map((type) => [type.token, type]));

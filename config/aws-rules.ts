@@ -182,3 +182,40 @@ export const TIERING_CONFIGURATION_NAME = /^[a-zA-Z0-9_]{1,200}$/;
 /** EventBridge Scheduler schedule names: 1-64 letters, digits and -_. characters.
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html */
 export const SCHEDULE_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+/** A logically air-gapped vault keeps recovery points at least 7 days (MinRetentionDays' lowest accepted value); both
+ * bounds are required. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateLogicallyAirGappedBackupVault.html */
+export const MIN_AIR_GAPPED_RETENTION_DAYS = 7;
+
+/** Backup Audit Manager framework and report plan names: 1-256 characters, a letter first, then letters, digits and
+ * underscores. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateFramework.html and
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-report-plan-console.html */
+export const FRAMEWORK_NAME = /^[a-zA-Z][_a-zA-Z0-9]{0,255}$/;
+export const REPORT_PLAN_NAME = FRAMEWORK_NAME;
+
+/** Backup plan frequency the BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK control accepts: at most 24 hours or 31
+ * days. https://docs.aws.amazon.com/config/latest/developerguide/backup-plan-min-frequency-and-min-retention-check.html */
+export const MAX_CONTROL_FREQUENCY = { hours: 24, days: 31 } as const;
+
+/** The BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED control exempts at most five IAM roles.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/choosing-controls.html */
+export const MAX_MANUAL_DELETION_EXEMPT_ROLES = 5;
+
+/** CloudWatch alarms evaluate periods of any multiple of 60 seconds; period times evaluation periods is at most one day.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html */
+export const MAX_ALARM_PERIOD_MINUTES = 1440;
+
+/** Regions without logically air-gapped vaults, as the AWS page lists them: Asia Pacific (Malaysia, Thailand, Taipei, New
+ * Zealand), Canada West (Calgary), Mexico (Central), the China Regions and AWS GovCloud (US).
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html */
+export const AIR_GAPPED_UNAVAILABLE_REGIONS: ReadonlySet<string> = new Set([
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-east-2",
+    "ap-southeast-6",
+    "ca-west-1",
+    "mx-central-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "us-gov-east-1",
+    "us-gov-west-1",
+]);

@@ -16,6 +16,7 @@ import { buildCentral, centralAccountSection } from "./sections/central-account"
 import { SECTION_KEYS, SECTIONS } from "./sections/index";
 import { buildManagementTarget } from "./sections/management-account";
 import { organizationSection } from "./sections/organization";
+import { buildOrganizationBackup } from "./sections/organization-backup";
 import { buildRollout } from "./sections/rollout";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, platformTags, scopeSection, tagsSection } from "./sections/settings";
 import { didYouMean } from "./suggest";
@@ -95,7 +96,12 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
             breakGlassRoleName: env.get(breakGlassRoleNameSection)!,
             backupServiceRoleName: physicalNames.backupRole(namePrefix),
         },
-        management: { target: buildManagementTarget(env, partition), bootstrap: buildBootstrap(env), guardrails: buildGuardrails(env) },
+        management: {
+            target: buildManagementTarget(env, partition),
+            bootstrap: buildBootstrap(env),
+            guardrails: buildGuardrails(env),
+            backupOrganization: buildOrganizationBackup(env),
+        },
         central: buildCentral(env, partition),
         accounts: buildAccounts(env, partition),
         rollout: buildRollout(env),

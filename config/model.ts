@@ -59,6 +59,21 @@ export interface ManagementAccountModel {
     bootstrap?: BootstrapModel;
     /** Organizations policies: service control, backup and tag policies, and the tier tag the policy pack checks. */
     guardrails?: GuardrailsModel;
+    /** AWS Backup's organization settings, set from the management account. */
+    backupOrganization: OrganizationBackupModel;
+}
+
+/**
+ * AWS Backup's settings for the whole organization, which only the management account can change.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/manage-cross-account.html
+ */
+export interface OrganizationBackupModel {
+    /** Whether this program turns on trusted access for backup.amazonaws.com (false: it is managed elsewhere). */
+    manageTrustedAccess: boolean;
+    /** Account registered as AWS Backup's delegated administrator (the central account), if any. */
+    delegatedAdministratorAccountId?: string;
+    /** AWS Backup global settings, every supported flag spelled out (UpdateGlobalSettings). */
+    globalSettings: Record<string, string>;
 }
 
 /** A service-managed StackSet that creates the deployment role in member accounts. */
@@ -102,6 +117,79 @@ export interface CentralAccountModel {
     eventBusArnByRegion: Record<string, string>;
     /** Region settings (resource-type opt-in) by central region. */
     regionSettings: Record<string, RegionSettingsModel>;
+    /** The central vaults' key, lock and roles, and who may copy into them. */
+    backup: CentralBackupModel;
+    /** Logically air-gapped vault ARN by central region that has one. */
+    airGappedVaultArnByRegion: Record<string, string>;
+    /** For each workload region with a disaster-recovery region, the central region its DR copies go to. */
+    disasterRecoveryRegionByRegion: Record<string, string>;
+    /** The central event bus, its failure rule, the alert topic and the alarm. */
+    alerts: CentralAlertsModel;
+    /** Backup Audit Manager: framework, report plans and their bucket, when configured. */
+    audit?: AuditModel;
+}
+
+export interface CentralBackupModel {
+    /** Alias and description of the customer-managed key of each central vault. */
+    key: { aliasName: string; description: string };
+    /** Vault Lock of every central vault, if any. */
+    vaultLock?: VaultLockModel;
+    /** The central account's AWS Backup service role: copy-back jobs (central to workload) run as it. */
+    backupRole: { name: string; arn: string };
+    breakGlassRoleArn: string;
+    /** Who may copy into the central vaults: the organization, or only these OU paths (aws:PrincipalOrgPaths patterns). */
+    copySources: { organizationId: string; organizationalUnitPaths: string[] };
+    /** The logically air-gapped vault, in the central regions listed. */
+    airGappedVault?: AirGappedVaultModel;
+}
+
+/** https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html */
+export interface AirGappedVaultModel {
+    name: string;
+    /** Shortest retention a copy into the vault may have (at least 7 days). */
+    minRetentionDays: number;
+    /** Longest retention a copy into the vault may have. */
+    maxRetentionDays: number;
+    regions: string[];
+}
+
+export interface CentralAlertsModel {
+    /** SNS topic of the platform's alerts in each central region (physicalNames.alertTopic). */
+    topicName: string;
+    /** Alias of the key that encrypts the alert topic. */
+    keyAliasName: string;
+    /** Custom event bus that receives every workload account-region's failed-job events (physicalNames.eventBus). */
+    eventBusName: string;
+    /** Rule on the central bus that routes failed-job events to the alert topic. */
+    ruleName: string;
+    ruleArnByRegion: Record<string, string>;
+    /** CloudWatch alarm on the number of failed-job events, per central region. */
+    alarmName: string;
+    alarmArnByRegion: Record<string, string>;
+    /** Failed-job events within one period that raise the alarm. */
+    alarmThreshold: number;
+    alarmPeriodSeconds: number;
+    /** Subscriptions to every central region's alert topic. */
+    subscriptions: Array<{ protocol: string; endpoint: string }>;
+}
+
+/** https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-audit-manager.html */
+export interface AuditModel {
+    /** Central region of the framework, the report plans and the report bucket. */
+    region: string;
+    frameworkName: string;
+    controls: Array<{ name: string; inputParameters: Record<string, string> }>;
+    reportPlans: Array<{ name: string; template: string }>;
+    /** Accounts job reports cover (ROOT: the whole organization) and their regions. */
+    reportAccounts: string[];
+    reportRegions: string[];
+    reportBucket: { name: string; arn: string };
+    /** Alias of the key that encrypts the report bucket. */
+    reportKeyAliasName: string;
+    /** `create`: the program records AWS Config in the audit region; `existing`: a recorder must already record it. */
+    configRecorder: "create" | "existing";
+    /** Role the created AWS Config recorder uses. */
+    configRecorderRole: { name: string; arn: string };
 }
 
 export interface AccountModel {
@@ -122,6 +210,10 @@ export interface AccountModel {
     scheduledBackups?: ScheduledBackupModel[];
     /** Tiering configurations of this account's vaults, from its protected buckets' `backupTieringDownAfterDays`. */
     s3BackupTiering?: S3BackupTieringModel[];
+    /** The central backup account, which copies recovery points back into this account's vaults for restores. */
+    centralAccountId: string;
+    /** Role EventBridge assumes to forward this account's failed-job events to the central event bus. */
+    eventsRole: { name: string; arn: string; eventBusArns: string[] };
 }
 
 /**
@@ -142,6 +234,10 @@ export interface AccountRegionModel {
     regionSettings: RegionSettingsModel;
     vaults: VaultModel[];
     plans: PlanModel[];
+    /** SNS topic (encrypted with the region's backup key) that every vault here notifies of failed jobs. */
+    notifications: { topicName: string; events: string[] };
+    /** Rule on the default bus that forwards failed-job events to the central event bus. */
+    eventForwarding: { ruleName: string; eventBusArn: string };
 }
 
 export interface VaultModel {
@@ -187,6 +283,20 @@ export interface RuleModel {
     lifecycle?: LifecycleModel;
     continuousBackup: boolean;
     recoveryPointTags: Record<string, string>;
+    /** Copies of each recovery point, into central vaults. */
+    copyActions: CopyActionModel[];
+}
+
+/** Where a copy action sends recovery points: the central vault in the rule's region, the one in its DR region, or the air-gapped vault. */
+export type CopyTarget = "central" | "disasterRecovery" | "airGapped";
+
+export interface CopyActionModel {
+    target: CopyTarget;
+    /** Region of the destination vault. */
+    region: string;
+    /** From the central account's model, never typed by hand. */
+    destinationVaultArn: string;
+    lifecycle?: LifecycleModel;
 }
 
 export interface TagConditionModel {
@@ -400,6 +510,28 @@ export const physicalNames = {
     schedule: (prefix: string, key: string, index: number) => `${prefix}-${key}-${index + 1}`,
     /** One per vault (AWS Backup allows one vault-specific tiering configuration); letters, digits and underscores only. */
     tieringConfiguration: (vaultName: string) => `${vaultName}_s3_tiering`.replace(/[^a-zA-Z0-9_]/g, "_"),
+    /** Logically air-gapped vault in the central regions that have one. */
+    airGappedVault: (prefix: string) => `${prefix}-air-gapped`,
+    /** KMS alias of the key that encrypts the alert topic in each central region. */
+    alertKeyAlias: (prefix: string) => `alias/${prefix}-alerts`,
+    /** SNS topic in each workload account-region that its vaults notify (AWS Backup notifies only topics of the vault's account). */
+    vaultNotificationTopic: (prefix: string) => `${prefix}-vault-notifications`,
+    /** EventBridge rule matching failed AWS Backup jobs: on each workload default bus, and on each central bus. */
+    failedJobsRule: (prefix: string) => `${prefix}-failed-jobs`,
+    /** Role EventBridge assumes in each workload account to put events on the central buses. */
+    eventsRole: (prefix: string) => `${prefix}-event-forwarding`,
+    /** CloudWatch alarm on failed-job events in each central region. */
+    failedJobsAlarm: (prefix: string) => `${prefix}-failed-jobs`,
+    /** S3 bucket names are global and lowercase: the account and region make them unique. */
+    reportBucket: (prefix: string, accountId: string, region: string) => `${prefix.toLowerCase()}-reports-${accountId}-${region}`,
+    /** KMS alias of the key that encrypts the report bucket. */
+    reportKeyAlias: (prefix: string) => `alias/${prefix}-reports`,
+    /** Report plan names allow letters, digits and underscores only. */
+    reportPlan: (prefix: string, report: string) => `${prefix.replace(/-/g, "_")}_${report}`,
+    /** Default framework name, under the same rule. */
+    auditFramework: (prefix: string) => `${prefix.replace(/-/g, "_")}_controls`,
+    /** Role of the AWS Config recorder the platform creates for Audit Manager. */
+    configRecorderRole: (prefix: string) => `${prefix}-config-recorder`,
 };
 
 export const arns = {
@@ -409,6 +541,11 @@ export const arns = {
     vault: (partition: string, region: string, accountId: string, vaultName: string) =>
         `arn:${partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`,
     bucket: (partition: string, bucketName: string) => `arn:${partition}:s3:::${bucketName}`,
+    /** A rule on a custom bus carries the bus name in its ARN; a rule on the default bus does not. */
+    eventRule: (partition: string, region: string, accountId: string, ruleName: string, busName?: string) =>
+        `arn:${partition}:events:${region}:${accountId}:rule/${busName ? `${busName}/` : ""}${ruleName}`,
+    alarm: (partition: string, region: string, accountId: string, alarmName: string) => `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarmName}`,
+    accountRoot: (partition: string, accountId: string) => `arn:${partition}:iam::${accountId}:root`,
 };
 
 /** Every target of the environment: the management account, the central account, then workload accounts in order. */

@@ -1,5 +1,5 @@
 import { assertAccountId, assertRegionInPartition, assertRoleArn } from "./arn";
-import type { PolicyDocument, PolicyStatement } from "./policy-document";
+import type { PolicyCondition, PolicyDocument, PolicyStatement } from "./policy-document";
 
 export interface BackupKeyPolicyArgs {
     /** "aws", "aws-cn", "aws-us-gov", ... */
@@ -12,6 +12,10 @@ export interface BackupKeyPolicyArgs {
     backupRoleArn: string;
     /** The role deployments run as, which creates the key and its vaults and keeps its policy, alias and rotation. */
     deploymentRoleArn: string;
+    /** The central backup account: its copy-back jobs write recovery points encrypted with this key into this account's vaults. */
+    copyBackAccountId?: string;
+    /** The key also encrypts the account-region's vault-notification topic, which AWS Backup publishes to. */
+    encryptsNotificationTopic?: boolean;
 }
 
 /**
@@ -30,11 +34,12 @@ export interface BackupKeyPolicyArgs {
  * https://repost.aws/knowledge-center/kms-policy-error-invalid-principals
  */
 export function backupKeyPolicy(args: BackupKeyPolicyArgs): PolicyDocument {
-    const { partition, accountId, region, backupRoleArn, deploymentRoleArn } = args;
+    const { partition, accountId, region, backupRoleArn, deploymentRoleArn, copyBackAccountId } = args;
     assertAccountId(accountId);
     assertRegionInPartition(region, partition);
     assertRoleArn(backupRoleArn, "backupRoleArn", { partition, accountId });
     assertRoleArn(deploymentRoleArn, "deploymentRoleArn", { partition, accountId });
+    if (copyBackAccountId !== undefined) assertAccountId(copyBackAccountId);
 
     return {
         Version: "2012-10-17",
@@ -43,8 +48,130 @@ export function backupKeyPolicy(args: BackupKeyPolicyArgs): PolicyDocument {
             deploymentRoleMaintainsKey(deploymentRoleArn),
             backupRoleUsesKey(backupRoleArn),
             backupRoleGrantsOnlyToAwsResources(backupRoleArn),
-            backupStorageOnlyForThisAccountsVaults(partition, accountId, region),
+            ...(copyBackAccountId !== undefined ? crossAccountBackupUsesKey(`arn:${partition}:iam::${copyBackAccountId}:root`) : []),
+            ...(args.encryptsNotificationTopic ? [servicePublishesToEncryptedTopic("backup.amazonaws.com", accountId)] : []),
+            backupStorageOnlyForTheseAccountsVaults(partition, [accountId, ...(copyBackAccountId !== undefined ? [copyBackAccountId] : [])], region),
         ],
+    };
+}
+
+export interface CentralBackupKeyPolicyArgs {
+    partition: string;
+    /** The central backup account. */
+    accountId: string;
+    region: string;
+    /** The central account's AWS Backup service role (copy-back jobs run as it). */
+    backupRoleArn: string;
+    deploymentRoleArn: string;
+    /** The organization whose accounts copy into the central vault and copy back out of it. */
+    organizationId: string;
+    /** When set, only principals under these OU paths may use the key (aws:PrincipalOrgPaths patterns). */
+    organizationalUnitPaths?: string[];
+}
+
+/**
+ * Key policy of a central vault's key: the central account administers it and its backup role uses it, and principals
+ * of the organization (or of the listed OUs) may use it only through AWS Backup, for copies into the central vault and
+ * copies back out of it.
+ */
+export function centralBackupKeyPolicy(args: CentralBackupKeyPolicyArgs): PolicyDocument {
+    const { partition, accountId, region, backupRoleArn, deploymentRoleArn, organizationId } = args;
+    assertAccountId(accountId);
+    assertRegionInPartition(region, partition);
+    assertRoleArn(backupRoleArn, "backupRoleArn", { partition, accountId });
+    assertRoleArn(deploymentRoleArn, "deploymentRoleArn", { partition, accountId });
+    const paths = args.organizationalUnitPaths ?? [];
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            accountRootAdministersKey(partition, accountId),
+            deploymentRoleMaintainsKey(deploymentRoleArn),
+            backupRoleUsesKey(backupRoleArn),
+            backupRoleGrantsOnlyToAwsResources(backupRoleArn),
+            ...organizationUsesKeyOnlyThroughBackup(organizationId, paths),
+            backupStorageOnlyForTheOrganization(organizationId),
+        ],
+    };
+}
+
+/** AWS Backup's own endpoint in any region: `kms:ViaService` is `backup.<region>.amazonaws.com`. */
+const VIA_AWS_BACKUP = { "kms:ViaService": "backup.*.amazonaws.com" };
+
+/**
+ * Principals of the organization use the key through AWS Backup only, as AWS's example for a vault key shared across
+ * accounts does: data-key operations, and grants only for AWS resources.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html#backup-permissions-grants-deny-statements
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ */
+export function organizationUsesKeyOnlyThroughBackup(organizationId: string, organizationalUnitPaths: string[]): PolicyStatement[] {
+    const inOrganization: PolicyCondition = {
+        StringEquals: { "aws:PrincipalOrgID": organizationId },
+        ...(organizationalUnitPaths.length > 0 ? { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": organizationalUnitPaths } } : {}),
+    };
+    return [
+        {
+            Sid: "OrganizationUsesKeyOnlyThroughAwsBackup",
+            Effect: "Allow",
+            Principal: "*",
+            Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+            Resource: "*",
+            Condition: { ...inOrganization, StringLike: VIA_AWS_BACKUP },
+        },
+        {
+            Sid: "OrganizationCreatesGrantsOnlyForAwsBackup",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: { ...inOrganization, StringLike: VIA_AWS_BACKUP, Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+    ];
+}
+
+/**
+ * The central account uses this key through AWS Backup only: its copy-back jobs write recovery points into this
+ * account's vaults, which re-encrypt them with this key. In the source account of a cross-account copy, the key must
+ * be shared with the destination account.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
+ * The account root delegates to the central account's own IAM policies, as AWS's example for a shared vault key does.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html#backup-permissions-grants-deny-statements
+ */
+export function crossAccountBackupUsesKey(accountRootArn: string): PolicyStatement[] {
+    return [
+        {
+            Sid: "CentralAccountUsesKeyOnlyThroughAwsBackup",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn },
+            Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+            Resource: "*",
+            Condition: { StringLike: VIA_AWS_BACKUP },
+        },
+        {
+            Sid: "CentralAccountCreatesGrantsOnlyForAwsBackup",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn },
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: { StringLike: VIA_AWS_BACKUP, Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+    ];
+}
+
+/**
+ * An AWS service publishing to an SNS topic encrypted with this key needs the key's data-key operations; only for
+ * requests on behalf of this account.
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
+ */
+export function servicePublishesToEncryptedTopic(servicePrincipal: string, accountId: string): PolicyStatement {
+    const name = servicePrincipal.split(".")[0].replace(/[^A-Za-z0-9]/g, "");
+    return {
+        Sid: `${name.charAt(0).toUpperCase()}${name.slice(1)}PublishesToEncryptedTopics`,
+        Effect: "Allow",
+        Principal: { Service: servicePrincipal },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     };
 }
 
@@ -150,12 +277,14 @@ function backupRoleGrantsOnlyToAwsResources(backupRoleArn: string): PolicyStatem
 /**
  * Cross-service confused-deputy guard that AWS Backup documents for vault
  * keys: the backup storage service may use this key only for vaults of this
- * account in this region.
+ * account in this region (and of the central account, whose copy-back jobs
+ * write into them).
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-service-confused-deputy-prevention.html
  * Both operators sit in one block as in the AWS example, so the Deny applies
  * only when the account differs AND the source is not one of our vaults.
  */
-function backupStorageOnlyForThisAccountsVaults(partition: string, accountId: string, region: string): PolicyStatement {
+function backupStorageOnlyForTheseAccountsVaults(partition: string, accountIds: string[], region: string): PolicyStatement {
+    const one = <T>(values: T[]) => (values.length === 1 ? values[0] : values);
     return {
         Sid: "DenyBackupStorageOutsideThisAccountsVaults",
         Effect: "Deny",
@@ -163,8 +292,24 @@ function backupStorageOnlyForThisAccountsVaults(partition: string, accountId: st
         Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:RetireGrant"],
         Resource: "*",
         Condition: {
-            StringNotEquals: { "aws:SourceAccount": accountId },
-            ArnNotLike: { "aws:SourceArn": `arn:${partition}:backup:${region}:${accountId}:backup-vault:*` },
+            StringNotEquals: { "aws:SourceAccount": one(accountIds) },
+            ArnNotLike: { "aws:SourceArn": one(accountIds.map((id) => `arn:${partition}:backup:${region}:${id}:backup-vault:*`)) },
         },
+    };
+}
+
+/**
+ * The same guard for a central key, which serves copies from and to every account of the organization: the backup
+ * storage service may use it only for resources of the organization.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgid
+ */
+function backupStorageOnlyForTheOrganization(organizationId: string): PolicyStatement {
+    return {
+        Sid: "DenyBackupStorageOutsideTheOrganization",
+        Effect: "Deny",
+        Principal: { Service: "backup-storage.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:RetireGrant"],
+        Resource: "*",
+        Condition: { StringNotEquals: { "aws:SourceOrgID": organizationId } },
     };
 }

@@ -48,12 +48,6 @@ export interface BackupPolicyDocument {
     plans: Record<string, BackupPolicyPlan>;
 }
 
-/** A copy of each recovery point a rule makes, to another vault (`$account` stands for the account running the plan). */
-export interface BackupPolicyCopyAction {
-    targetVaultArn: string;
-    lifecycle?: LifecycleModel;
-}
-
 export interface BackupPolicyArgs {
     partition: string;
     /** Regions every plan of this policy runs in; the syntax has no region variable, so one policy serves one region set. */
@@ -62,8 +56,6 @@ export interface BackupPolicyArgs {
     backupRoleName: string;
     /** One AWS Backup plan per tier, as the model resolves it (unsupportedInBackupPolicy must report nothing for each). */
     plans: PlanModel[];
-    /** Copy actions of a tier's rule, by tier and rule name. */
-    copyActions?: Record<string, Record<string, BackupPolicyCopyAction[]>>;
     /** Tags on each plan AWS Backup creates from the policy. */
     planTags: Record<string, string>;
 }
@@ -161,7 +153,9 @@ export function backupPolicyDocument(args: BackupPolicyArgs): BackupPolicyDocume
     for (const plan of args.plans) {
         const rules: Record<string, BackupPolicyRule> = {};
         for (const rule of plan.rules) {
-            const copies = args.copyActions?.[plan.tier]?.[rule.name] ?? [];
+            // The plans come resolved for one region of the policy; plan-source.ts checks that their copies go to the same
+            // vaults from every region the policy covers, since the syntax cannot say "this region's central vault".
+            const copies = rule.copyActions;
             const ruleLifecycle = lifecycle(rule.lifecycle);
             rules[rule.name] = {
                 schedule_expression: assign(rule.schedule),
@@ -179,8 +173,8 @@ export function backupPolicyDocument(args: BackupPolicyArgs): BackupPolicyDocume
                               copies.map((copy) => {
                                   const copyLifecycle = lifecycle(copy.lifecycle);
                                   return [
-                                      copy.targetVaultArn,
-                                      { target_backup_vault_arn: assign(copy.targetVaultArn), ...(copyLifecycle ? { lifecycle: copyLifecycle } : {}) },
+                                      copy.destinationVaultArn,
+                                      { target_backup_vault_arn: assign(copy.destinationVaultArn), ...(copyLifecycle ? { lifecycle: copyLifecycle } : {}) },
                                   ];
                               }),
                           ),

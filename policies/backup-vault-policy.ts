@@ -8,6 +8,8 @@ export interface BackupVaultAccessPolicyArgs {
     breakGlassRoleArn: string;
     /** The role deployments run as; it may replace this policy (so `pulumi up` can update it) but not destroy backups. */
     deploymentRoleArn: string;
+    /** Accounts whose copy jobs may copy into this vault: the central account, which copies recovery points back for restores. */
+    copyBackAccountIds?: string[];
 }
 
 /**
@@ -32,6 +34,58 @@ export interface BackupVaultAccessPolicyArgs {
  */
 export function backupVaultAccessPolicy(args: BackupVaultAccessPolicyArgs): PolicyDocument {
     const { vaultArn, breakGlassRoleArn, deploymentRoleArn } = args;
+    const vault = assertVaultArn(vaultArn, breakGlassRoleArn, deploymentRoleArn);
+    const copyBack = args.copyBackAccountIds ?? [];
+    copyBack.forEach(assertAccountId);
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            ...(copyBack.length > 0 ? [copyIntoVaultFromAccounts(copyBack.map((id) => `arn:${vault.partition}:iam::${id}:root`))] : []),
+            ...protectionStatements(vaultArn, breakGlassRoleArn, deploymentRoleArn),
+        ],
+    };
+}
+
+export interface CentralVaultAccessPolicyArgs {
+    /** ARN of the central (or air-gapped) vault the policy is attached to. */
+    vaultArn: string;
+    /** The central account's break-glass role, the only role that may destroy copies. */
+    breakGlassRoleArn: string;
+    /** The central account's deployment role. */
+    deploymentRoleArn: string;
+    /** The organization whose accounts copy into the vault. */
+    organizationId: string;
+    /** When set, only principals under these OU paths may copy in (aws:PrincipalOrgPaths patterns). */
+    organizationalUnitPaths?: string[];
+}
+
+/**
+ * Access policy of a central vault: the same protections as a workload vault, assembled from the same statements, plus
+ * copies into it from the organization (or its listed OUs) only.
+ */
+export function centralVaultAccessPolicy(args: CentralVaultAccessPolicyArgs): PolicyDocument {
+    const { vaultArn, breakGlassRoleArn, deploymentRoleArn } = args;
+    assertVaultArn(vaultArn, breakGlassRoleArn, deploymentRoleArn);
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            copyIntoVaultFromOrganization(args.organizationId, args.organizationalUnitPaths ?? []),
+            ...protectionStatements(vaultArn, breakGlassRoleArn, deploymentRoleArn),
+        ],
+    };
+}
+
+/** The four protections every vault gets, in one order, so both assemblies stay the same. */
+function protectionStatements(vaultArn: string, breakGlassRoleArn: string, deploymentRoleArn: string): PolicyStatement[] {
+    return [
+        recoveryPointProtection([breakGlassRoleArn, deploymentRoleArn]),
+        earlyRecoveryPointLossOnlyBy(breakGlassRoleArn),
+        vaultDeletionOnlyBy(vaultArn, [breakGlassRoleArn]),
+        accessPolicyDeletionOnlyBy(vaultArn, [breakGlassRoleArn, deploymentRoleArn]),
+    ];
+}
+
+function assertVaultArn(vaultArn: string, breakGlassRoleArn: string, deploymentRoleArn: string) {
     const vault = parseArn(vaultArn);
     assertPartition(vault.partition);
     assertAccountId(vault.accountId);
@@ -43,15 +97,44 @@ export function backupVaultAccessPolicy(args: BackupVaultAccessPolicyArgs): Poli
     // account could never use its exemption.
     assertRoleArn(breakGlassRoleArn, "breakGlassRoleArn", { partition: vault.partition, accountId: vault.accountId });
     assertRoleArn(deploymentRoleArn, "deploymentRoleArn", { partition: vault.partition, accountId: vault.accountId });
+    return vault;
+}
 
+/**
+ * Copy jobs of the organization's accounts may copy into this vault. With OU paths, only principals under them may:
+ * aws:PrincipalOrgPaths holds every path of the principal's account, so ForAnyValue:StringLike matches any of them.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgpaths
+ */
+export function copyIntoVaultFromOrganization(organizationId: string, organizationalUnitPaths: string[]): PolicyStatement {
+    if (!/^o-[a-z0-9]{10,32}$/.test(organizationId)) throw new Error(`Not an organization id: ${JSON.stringify(organizationId)}`);
+    const bad = organizationalUnitPaths.filter((path) => !path.startsWith(`${organizationId}/`));
+    if (bad.length > 0) throw new Error(`OU paths must start with the organization id ${organizationId}/: ${bad.join(", ")}`);
     return {
-        Version: "2012-10-17",
-        Statement: [
-            recoveryPointProtection([breakGlassRoleArn, deploymentRoleArn]),
-            earlyRecoveryPointLossOnlyBy(breakGlassRoleArn),
-            vaultDeletionOnlyBy(vaultArn, [breakGlassRoleArn]),
-            accessPolicyDeletionOnlyBy(vaultArn, [breakGlassRoleArn, deploymentRoleArn]),
-        ],
+        Sid: organizationalUnitPaths.length > 0 ? "AllowCopyIntoVaultFromOrganizationalUnits" : "AllowCopyIntoVaultFromOrganization",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "backup:CopyIntoBackupVault",
+        Resource: "*",
+        Condition:
+            organizationalUnitPaths.length > 0
+                ? { StringEquals: { "aws:PrincipalOrgID": organizationId }, "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": organizationalUnitPaths } }
+                : { StringEquals: { "aws:PrincipalOrgID": organizationId } },
+    };
+}
+
+/**
+ * Copy jobs of these accounts may copy into this vault: the central account's copy-back of a recovery point for a
+ * restore. AWS Backup allows no other cross-account call on a vault.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
+ */
+export function copyIntoVaultFromAccounts(accountRootArns: string[]): PolicyStatement {
+    return {
+        Sid: "AllowCopyBackFromCentralAccount",
+        Effect: "Allow",
+        Principal: { AWS: accountRootArns.length === 1 ? accountRootArns[0] : accountRootArns },
+        Action: "backup:CopyIntoBackupVault",
+        Resource: "*",
     };
 }
 

@@ -16,7 +16,9 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
  */
 import { TAG_MANAGED_BY } from "../config/constants";
+import { physicalNames } from "../config/model";
 import { assertPartition, assertRegionInPartition, trustedPrincipalProblem } from "./arn";
+import { configRecorderManagedPolicyArn } from "./audit-reports";
 import { backupServiceManagedPolicyArns } from "./backup-service-role";
 import type { PolicyCondition, PolicyDocument, PolicyStatement } from "./policy-document";
 
@@ -56,6 +58,15 @@ interface DeploymentTargets {
     anyBackupPlan: string;
     platformRoles: string;
     backupServiceRole: string;
+    platformTopics: string;
+    platformEventBuses: string;
+    platformEventRules: string[];
+    platformAlarms: string;
+    anyFramework: string;
+    platformReportPlans: string;
+    platformBuckets: string;
+    eventsRole: string;
+    configRecorderRole: string;
 }
 
 function deploymentTargets(scope: DeploymentRoleScope): DeploymentTargets {
@@ -71,10 +82,24 @@ function deploymentTargets(scope: DeploymentRoleScope): DeploymentTargets {
         anyBackupPlan: `arn:${partition}:backup:*:${PRINCIPAL_ACCOUNT}:backup-plan:*`,
         platformRoles: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${namePrefix}-*`,
         backupServiceRole: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.backupServiceRoleName}`,
+        platformTopics: `arn:${partition}:sns:*:${PRINCIPAL_ACCOUNT}:${namePrefix}-*`,
+        platformEventBuses: `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:event-bus/${namePrefix}-*`,
+        // Rules on the default bus, and on the platform's own buses.
+        platformEventRules: [
+            `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${namePrefix}-*`,
+            `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${namePrefix}-*/${namePrefix}-*`,
+        ],
+        platformAlarms: `arn:${partition}:cloudwatch:*:${PRINCIPAL_ACCOUNT}:alarm:${namePrefix}-*`,
+        anyFramework: `arn:${partition}:backup:*:${PRINCIPAL_ACCOUNT}:framework:*`,
+        // Report plan names take underscores for the prefix's hyphens (config/model.ts, physicalNames.reportPlan).
+        platformReportPlans: `arn:${partition}:backup:*:${PRINCIPAL_ACCOUNT}:report-plan:${physicalNames.reportPlan(namePrefix, "*")}`,
+        platformBuckets: `arn:${partition}:s3:::${namePrefix.toLowerCase()}-*`,
+        eventsRole: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${physicalNames.eventsRole(namePrefix)}`,
+        configRecorderRole: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${physicalNames.configRecorderRole(namePrefix)}`,
     };
 }
 
-function allow(Sid: string, actions: string[], Resource: string, Condition?: PolicyCondition): PolicyStatement {
+function allow(Sid: string, actions: string[], Resource: string | string[], Condition?: PolicyCondition): PolicyStatement {
     return { Sid, Effect: "Allow", Action: actions, Resource, ...(Condition ? { Condition } : {}) };
 }
 
@@ -120,9 +145,10 @@ function withoutResourceLevelPermissions(targets: DeploymentTargets, actions: st
  * Buckets are protect + retainOnDelete without forceDestroy: no s3:DeleteBucket, and the buckets' own policy denies it.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  */
+/** Bucket names are lowercase (S3 naming rules), so the pattern is the lowercased prefix. */
 function platformBuckets(scope: DeploymentRoleScope, actions: string[]): PolicyStatement {
     const targets = deploymentTargets(scope);
-    return allow("PlatformBuckets", actions, `arn:${scope.partition}:s3:::${scope.namePrefix}-*`, inRegions(targets));
+    return allow("PlatformBuckets", actions, targets.platformBuckets, inRegions(targets));
 }
 
 /** iam:PassRole for one kind of platform role, to one service only. */
@@ -327,6 +353,9 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
                 "iam:UpdateAssumeRolePolicy",
                 "iam:UpdateRole",
                 "iam:UpdateRoleDescription",
+                // Inline policies of the event-forwarding and Config recorder roles (the role's inlinePolicies).
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
             ]),
         ];
     },
@@ -339,13 +368,231 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
      */
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (scope) => {
         const targets = deploymentTargets(scope);
+        // AWS Config's managed policy only where the program creates a Config recorder (its role carries it).
+        const recorder = scope.resourceTypes.includes("aws:cfg/recorder:Recorder") ? [configRecorderManagedPolicyArn(targets.partition)] : [];
         return [
             allow("AttachOnlyAwsBackupManagedPolicies", ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], targets.platformRoles, {
-                ArnEquals: { "iam:PolicyARN": backupServiceManagedPolicyArns(targets.partition) },
+                ArnEquals: { "iam:PolicyARN": [...backupServiceManagedPolicyArns(targets.partition), ...recorder] },
             }),
             platformRoles(targets, ["iam:ListAttachedRolePolicies"]),
         ];
     },
+
+    /**
+     * sns/topic.go: create CreateTopic (with attributes and tags, which also needs sns:TagResource); read
+     * GetTopicAttributes and ListTagsForResource; update SetTopicAttributes (policy, key) and Tag/UntagResource; delete
+     * DeleteTopic. https://docs.aws.amazon.com/sns/latest/dg/sns-using-identity-based-policies.html
+     */
+    "aws:sns/topic:Topic": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformTopics",
+                [
+                    "sns:CreateTopic",
+                    "sns:DeleteTopic",
+                    "sns:GetTopicAttributes",
+                    "sns:ListTagsForResource",
+                    "sns:SetTopicAttributes",
+                    "sns:TagResource",
+                    "sns:UntagResource",
+                ],
+                targets.platformTopics,
+                inRegions(targets),
+            ),
+        ];
+    },
+
+    /**
+     * sns/topic_subscription.go: create Subscribe on the topic; read GetSubscriptionAttributes; update
+     * SetSubscriptionAttributes; delete Unsubscribe. The last three name a subscription, for which the Service
+     * Authorization Reference lists no resource type.
+     * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html
+     */
+    "aws:sns/topicSubscription:TopicSubscription": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow("PlatformTopics", ["sns:Subscribe"], targets.platformTopics, inRegions(targets)),
+            withoutResourceLevelPermissions(targets, ["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"]),
+        ];
+    },
+
+    /**
+     * cloudwatch/event_bus.go: create CreateEventBus (with tags); read DescribeEventBus and ListTagsForResource;
+     * update UpdateEventBus and Tag/UntagResource; delete DeleteEventBus.
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+     */
+    "aws:cloudwatch/eventBus:EventBus": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformEventBuses",
+                [
+                    "events:CreateEventBus",
+                    "events:DeleteEventBus",
+                    "events:DescribeEventBus",
+                    "events:ListTagsForResource",
+                    "events:TagResource",
+                    "events:UntagResource",
+                    "events:UpdateEventBus",
+                ],
+                targets.platformEventBuses,
+                inRegions(targets),
+            ),
+        ];
+    },
+
+    /** cloudwatch/event_bus_policy.go: PutPermission (with a policy) creates and updates, DescribeEventBus reads, RemovePermission deletes. */
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformEventBuses",
+                ["events:DescribeEventBus", "events:PutPermission", "events:RemovePermission"],
+                targets.platformEventBuses,
+                inRegions(targets),
+            ),
+        ];
+    },
+
+    /**
+     * cloudwatch/event_rule.go: create PutRule (with tags); read DescribeRule and ListTagsForResource; update PutRule,
+     * Enable/DisableRule and Tag/UntagResource; delete DeleteRule. A rule on a custom bus has the bus in its ARN.
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
+     */
+    "aws:cloudwatch/eventRule:EventRule": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformEventRules",
+                [
+                    "events:DeleteRule",
+                    "events:DescribeRule",
+                    "events:DisableRule",
+                    "events:EnableRule",
+                    "events:ListTagsForResource",
+                    "events:PutRule",
+                    "events:TagResource",
+                    "events:UntagResource",
+                ],
+                targets.platformEventRules,
+                inRegions(targets),
+            ),
+        ];
+    },
+
+    /**
+     * cloudwatch/event_target.go: create and update PutTargets, read ListTargetsByRule, delete RemoveTargets. A target
+     * that assumes a role needs iam:PassRole for it: only the event-forwarding role, only to EventBridge.
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html#eb-pass-role
+     */
+    "aws:cloudwatch/eventTarget:EventTarget": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformEventRules",
+                ["events:ListTargetsByRule", "events:PutTargets", "events:RemoveTargets"],
+                targets.platformEventRules,
+                inRegions(targets),
+            ),
+            allow("PassEventForwardingRoleOnlyToEventBridge", ["iam:PassRole"], targets.eventsRole, {
+                StringEquals: { "iam:PassedToService": "events.amazonaws.com" },
+            }),
+        ];
+    },
+
+    /**
+     * cloudwatch/metric_alarm.go: create and update PutMetricAlarm (with tags); read DescribeAlarms and
+     * ListTagsForResource; update Tag/UntagResource; delete DeleteAlarms.
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/permissions-reference-cw.html
+     */
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformAlarms",
+                [
+                    "cloudwatch:DeleteAlarms",
+                    "cloudwatch:ListTagsForResource",
+                    "cloudwatch:PutMetricAlarm",
+                    "cloudwatch:TagResource",
+                    "cloudwatch:UntagResource",
+                ],
+                targets.platformAlarms,
+                inRegions(targets),
+            ),
+            withoutResourceLevelPermissions(targets, ["cloudwatch:DescribeAlarms"]),
+        ];
+    },
+
+    /**
+     * backup/logically_air_gapped_vault.go: create CreateLogicallyAirGappedBackupVault (with tags); read
+     * DescribeBackupVault and ListTags; update Tag/UntagResource. Not granted: DeleteBackupVault (the vault is protect +
+     * retainOnDelete). https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html
+     */
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "CreatePlatformVaultsOnlyWithPlatformTag",
+                ["backup:CreateLogicallyAirGappedBackupVault"],
+                targets.platformVaults,
+                inRegions(targets, platformTagOnRequest),
+            ),
+            withoutResourceLevelPermissions(targets, ["backup-storage:MountCapsule"]),
+            platformVaults(targets, ["backup:DescribeBackupVault", "backup:ListTags", "backup:TagResource", "backup:UntagResource"]),
+        ];
+    },
+
+    /**
+     * backup/framework.go: create CreateFramework, read DescribeFramework and ListTags, update UpdateFramework and
+     * Tag/UntagResource, delete DeleteFramework. Framework ARNs end in a random id, and the name is configurable.
+     * The first framework or report plan of an account creates Audit Manager's service-linked role.
+     * https://docs.aws.amazon.com/aws-backup/latest/devguide/using-service-linked-roles-AWSServiceRoleForBackupReports.html
+     */
+    "aws:backup/framework:Framework": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "AuditFrameworks",
+                [
+                    "backup:CreateFramework",
+                    "backup:DeleteFramework",
+                    "backup:DescribeFramework",
+                    "backup:ListTags",
+                    "backup:TagResource",
+                    "backup:UntagResource",
+                    "backup:UpdateFramework",
+                ],
+                targets.anyFramework,
+                inRegions(targets),
+            ),
+            createsBackupReportsServiceLinkedRole(targets),
+        ];
+    },
+
+    /** backup/report_plan.go: create CreateReportPlan, read DescribeReportPlan and ListTags, update UpdateReportPlan and Tag/UntagResource, delete DeleteReportPlan. */
+    "aws:backup/reportPlan:ReportPlan": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformReportPlans",
+                [
+                    "backup:CreateReportPlan",
+                    "backup:DeleteReportPlan",
+                    "backup:DescribeReportPlan",
+                    "backup:ListTags",
+                    "backup:TagResource",
+                    "backup:UntagResource",
+                    "backup:UpdateReportPlan",
+                ],
+                targets.platformReportPlans,
+                inRegions(targets),
+            ),
+            createsBackupReportsServiceLinkedRole(targets),
+        ];
+    },
+
     /**
      * s3/bucket.go: create CreateBucket then PutBucketTagging, waiting on HeadBucket (s3:ListBucket); read
      * GetBucketLocation, GetBucketTagging and each sub-configuration the resource still reads (policy, ACL, CORS,
@@ -460,7 +707,58 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
             ),
         ];
     },
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (scope) => [
+        platformBuckets(scope, ["s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls"]),
+    ],
+
+    /**
+     * config/config_configuration_recorder.go and friends: Put/Describe/DeleteConfigurationRecorder,
+     * Put/Describe/DeleteDeliveryChannel, Start/StopConfigurationRecorder and DescribeConfigurationRecorderStatus, none
+     * with resource-level permissions. The recorder passes its role to AWS Config: only that role, only to AWS Config.
+     * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html
+     */
+    "aws:cfg/recorder:Recorder": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            withoutResourceLevelPermissions(targets, [
+                "config:DeleteConfigurationRecorder",
+                "config:DescribeConfigurationRecorders",
+                "config:PutConfigurationRecorder",
+            ]),
+            allow("PassConfigRecorderRoleOnlyToAwsConfig", ["iam:PassRole"], targets.configRecorderRole, {
+                StringEquals: { "iam:PassedToService": "config.amazonaws.com" },
+            }),
+        ];
+    },
+    "aws:cfg/deliveryChannel:DeliveryChannel": (scope) => [
+        withoutResourceLevelPermissions(deploymentTargets(scope), [
+            "config:DeleteDeliveryChannel",
+            "config:DescribeDeliveryChannels",
+            "config:PutDeliveryChannel",
+        ]),
+    ],
+    "aws:cfg/recorderStatus:RecorderStatus": (scope) => [
+        withoutResourceLevelPermissions(deploymentTargets(scope), [
+            "config:DescribeConfigurationRecorderStatus",
+            "config:StartConfigurationRecorder",
+            "config:StopConfigurationRecorder",
+        ]),
+    ],
 });
+
+/** Audit Manager's service-linked role, which the first framework or report plan of an account creates, and only it. */
+function createsBackupReportsServiceLinkedRole(targets: DeploymentTargets): PolicyStatement {
+    return allow(
+        "CreateBackupReportsServiceLinkedRole",
+        ["iam:CreateServiceLinkedRole"],
+        `arn:${targets.partition}:iam::${PRINCIPAL_ACCOUNT}:role/aws-service-role/reports.backup.amazonaws.com/*`,
+        {
+            StringEquals: { "iam:AWSServiceName": "reports.backup.amazonaws.com" },
+        },
+    );
+}
+
+/** S3 bucket ARNs carry no account or region, so buckets are scoped by the (lowercase) name prefix alone. */
 
 /**
  * Every statement the role needs for scope.resourceTypes, merged (same Effect/Resource/Condition → one statement),

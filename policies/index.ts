@@ -1,15 +1,44 @@
 export type { ConditionValue, PolicyCondition, PolicyDocument, PolicyPrincipal, PolicyStatement, PolicyVersion } from "./policy-document";
 export { serializePolicy } from "./policy-document";
-export { backupKeyPolicy } from "./backup-key-policy";
-export type { BackupKeyPolicyArgs } from "./backup-key-policy";
+export {
+    accountRootAdministersKey,
+    backupKeyPolicy,
+    centralBackupKeyPolicy,
+    crossAccountBackupUsesKey,
+    deploymentRoleMaintainsKey,
+    organizationUsesKeyOnlyThroughBackup,
+    servicePublishesToEncryptedTopic,
+} from "./backup-key-policy";
+export type { BackupKeyPolicyArgs, CentralBackupKeyPolicyArgs } from "./backup-key-policy";
 export {
     accessPolicyDeletionOnlyBy,
     backupVaultAccessPolicy,
+    centralVaultAccessPolicy,
+    copyIntoVaultFromAccounts,
+    copyIntoVaultFromOrganization,
     earlyRecoveryPointLossOnlyBy,
     recoveryPointProtection,
     vaultDeletionOnlyBy,
 } from "./backup-vault-policy";
-export type { BackupVaultAccessPolicyArgs } from "./backup-vault-policy";
+export type { BackupVaultAccessPolicyArgs, CentralVaultAccessPolicyArgs } from "./backup-vault-policy";
+export {
+    alertKeyPolicy,
+    alertTopicPolicy,
+    centralEventBusPolicy,
+    eventForwardingPolicy,
+    eventForwardingTrustPolicy,
+    FAILED_JOB_STATES,
+    failedJobsEventPattern,
+    vaultNotificationTopicPolicy,
+} from "./alerting";
+export {
+    backupReportsRoleArn,
+    configDeliveryPolicy,
+    configRecorderManagedPolicyArn,
+    configRecorderTrustPolicy,
+    reportBucketPolicy,
+    reportKeyPolicy,
+} from "./audit-reports";
 export { backupServiceManagedPolicyArns, backupServiceTrustPolicy } from "./backup-service-role";
 export type { BackupServiceTrustPolicyArgs } from "./backup-service-role";
 export {

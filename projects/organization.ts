@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentRoleStackSet } from "../components/deployment-role-stack-set";
+import { OrganizationBackupSettings } from "../components/organization-backup-settings";
 import { TYPE } from "../components/resource-types";
 import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
 import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy } from "../policies";
@@ -18,6 +19,9 @@ export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [
     TYPE.stackSetInstance,
     TYPE.organizationsPolicy,
     TYPE.organizationsPolicyAttachment,
+    TYPE.serviceAccess,
+    TYPE.delegatedAdministrator,
+    TYPE.globalSettings,
 ];
 
 export interface OrganizationOutputs {
@@ -71,6 +75,7 @@ export function deployOrganization(model: OrganizationSlice, provider: aws.Provi
         );
         stackSets[stackSet.kind] = component.arn;
     }
+    new OrganizationBackupSettings(`${management.target.alias}-backup-organization`, { settings: management.backupOrganization }, { provider });
     const guardrails = deployGuardrails(model, provider);
     return { alias: management.target.alias, deploymentRoleStackSets: stackSets, organizationPolicies: guardrails.policyIds };
 }

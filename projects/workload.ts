@@ -36,6 +36,10 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
     TYPE.rolePolicy,
     TYPE.schedule,
     TYPE.backupTiering,
+    TYPE.vaultNotifications,
+    TYPE.topic,
+    TYPE.eventRule,
+    TYPE.eventTarget,
 ];
 
 export interface WorkloadOutputs {

@@ -129,12 +129,19 @@ describe("Organizations backup policies", () => {
 
     it("keys copy actions by their target vault's ARN and names that ARN again, as AWS asks", () => {
         const target = "arn:aws:backup:eu-west-1:312345678901:backup-vault:acme-backup-central";
+        const plan = weeklyPlan(model);
+        const copying = {
+            ...plan,
+            rules: plan.rules.map((rule) => ({
+                ...rule,
+                copyActions: [{ target: "central" as const, region: "eu-west-1", destinationVaultArn: target, lifecycle: { deleteAfterDays: 365 } }],
+            })),
+        };
         const document = backupPolicyDocument({
             partition: "aws",
             regions: ["eu-west-1"],
             backupRoleName: "acme-backup-backup-service",
-            plans: [weeklyPlan(model)],
-            copyActions: { weekly: { sunday: [{ targetVaultArn: target, lifecycle: { deleteAfterDays: 365 } }] } },
+            plans: [copying],
             planTags: {},
         });
         assert.deepEqual(document.plans["acme-backup-weekly"].rules.sunday.copy_actions, {
@@ -183,7 +190,7 @@ describe("Organizations backup policies", () => {
         assert.deepEqual(effectivePlanProblems({ plans: {} }, facts), ["gets no plan acme-backup-daily"]);
     });
 
-    it("creates no backup plans or selections in workload accounts, only the vaults, keys, region settings and role the policies use", () => {
+    it("creates no backup plans or selections in workload accounts, only the vaults, keys, region settings and roles the policies and alerts use", () => {
         assert.deepEqual(graph.ofType(TYPES.plan), []);
         assert.deepEqual(graph.ofType(TYPES.selection), []);
         for (const account of model.accounts) {
@@ -191,9 +198,12 @@ describe("Organizations backup policies", () => {
             assert.equal(here(TYPES.vault).length, account.regions.length);
             assert.equal(here(TYPES.key).length, account.regions.length);
             assert.equal(here(TYPES.regionSettings).length, account.regions.length);
+            // The backup service role the policies name, and the role that forwards failed-job events to the central bus.
             assert.deepEqual(
-                here(TYPES.role).map((role) => role.inputs.name),
-                [model.roles.backupServiceRoleName],
+                here(TYPES.role)
+                    .map((role) => role.inputs.name)
+                    .sort(),
+                [model.roles.backupServiceRoleName, account.eventsRole.name].sort(),
             );
         }
     });

@@ -160,6 +160,11 @@ describe("BackupPlan", () => {
                 enableContinuousBackup: false,
                 lifecycle: { coldStorageAfter: 30, deleteAfter: 365 },
                 recoveryPointTags: { retention: "1y", "backup-platform:tier": "weekly" },
+                // Its own lifecycle per copy, into the central vault of the rule's region and of its DR region.
+                copyActions: [
+                    { destinationVaultArn: "arn:aws:backup:eu-west-1:500000000002:backup-vault:acme-backup-central", lifecycle: { deleteAfter: 365 } },
+                    { destinationVaultArn: "arn:aws:backup:eu-central-1:500000000002:backup-vault:acme-backup-central", lifecycle: { deleteAfter: 365 } },
+                ],
             },
         ]);
         assert.equal(plan.inputs.advancedBackupSettings, undefined);
@@ -212,6 +217,8 @@ describe("AccountRegionBackup", () => {
                     backupRoleArn: ledger.backupRole.arn,
                     breakGlassRoleArn: ledger.breakGlassRoleArn,
                     deploymentRoleArn: ledger.deploymentRoleArn,
+                    centralAccountId: ledger.centralAccountId,
+                    eventsRoleArn: ledger.eventsRole.arn,
                     tags,
                 },
                 { provider },
@@ -248,9 +255,15 @@ describe("AccountBackup", () => {
         );
     });
 
-    it("creates one backup role for the account and a stamp per region", async () => {
+    it("creates one backup role and one event-forwarding role for the account, and a stamp per region", async () => {
         const graph = await planComponent((provider) => void new AccountBackup("a", { account: ledger, partition: "aws", tags }, { provider }));
-        assert.equal(graph.ofType(TYPES.role).length, 1);
+        assert.deepEqual(
+            graph
+                .ofType(TYPES.role)
+                .map((role) => role.inputs.name)
+                .sort(),
+            [ledger.backupRole.name, ledger.eventsRole.name].sort(),
+        );
         assert.deepEqual(
             graph
                 .ofType(TYPES.accountRegionBackup)

@@ -290,8 +290,8 @@ describe("deploymentRoleStatements", () => {
 
     it("names every type token it has no permissions for", () => {
         assert.throws(
-            () => deploymentRoleStatements({ ...SCOPE, resourceTypes: [TYPE.vault, "aws:ec2/instance:Instance", "aws:sns/topic:Topic"] }),
-            (error: Error) => /"aws:ec2\/instance:Instance"/.test(error.message) && /"aws:sns\/topic:Topic"/.test(error.message),
+            () => deploymentRoleStatements({ ...SCOPE, resourceTypes: [TYPE.vault, "aws:ec2/instance:Instance", "aws:rds/instance:Instance"] }),
+            (error: Error) => /"aws:ec2\/instance:Instance"/.test(error.message) && /"aws:rds\/instance:Instance"/.test(error.message),
         );
         // Not fooled by Object.prototype.
         assert.throws(() => deploymentRoleStatements({ ...SCOPE, resourceTypes: ["constructor"] }), /"constructor"/);

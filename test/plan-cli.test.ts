@@ -33,7 +33,10 @@ describe("npm run plan", () => {
             assert.ok(output.includes(heading), heading);
         }
         assert.match(output, /Totals: 5 targets \(1 management, 1 central, 3 workload\), 8 account-regions/);
-        assert.match(output, /vault acme-backup-standard \(access policy\) \[protected\]/);
+        assert.match(output, /vault acme-backup-standard \(access policy, failed-job notifications\) \[protected\]/);
+        assert.match(output, /vault acme-backup-central \(access policy, governance lock 7\.\.400 days\) \[protected\]/);
+        assert.match(output, /copies: payments-dev\/eu-west-1 nightly → central eu-west-1\n/);
+        assert.match(output, /copies: payments-test\/eu-central-1 sunday → DR eu-west-1\n/);
         assert.match(output, /region settings: \d+ resource types opted in \([^)]*\bS3\b/);
         assert.match(output, /StackSet acme-backup-deployment-role-workload \(service-managed, auto-deployment\): role BackupPlatformDeployment/);
     });

@@ -89,8 +89,8 @@ for (const stack of ["dev", "prod"]) {
             assert.deepEqual(duplicates(graph.resources.map((r) => r.name)), []);
         });
 
-        it("protects every key, vault, vault lock and deployment-role StackSet from deletion and replacement", () => {
-            for (const type of [TYPES.key, TYPES.vault, TYPES.vaultLock, TYPES.stackSet]) {
+        it("protects every key, vault, vault lock, air-gapped vault, report bucket and deployment-role StackSet from deletion and replacement", () => {
+            for (const type of [TYPES.key, TYPES.vault, TYPES.vaultLock, TYPES.airGappedVault, TYPES.bucket, TYPES.stackSet]) {
                 for (const resource of graph.ofType(type)) {
                     assert.equal(resource.protect, true, `${resource.name} is not protected`);
                     assert.equal(resource.retainOnDelete, true, `${resource.name} is not retained on delete`);

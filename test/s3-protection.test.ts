@@ -35,7 +35,8 @@ describe("protected buckets in the prod plan", () => {
                 assert.notEqual(replica.region, bucket.region);
             }
         }
-        for (const resource of graph.ofType(TYPES.bucket)) {
+        // The platform's protected buckets (the central account's report bucket is the audit section's).
+        for (const resource of graph.ofType(TYPES.bucket).filter((r) => graph.ancestor(r, TYPES.protectedBucket))) {
             assert.equal(resource.protect, true, resource.name);
             assert.equal(resource.retainOnDelete, true, resource.name);
             assert.equal(resource.inputs.forceDestroy, false);
@@ -72,7 +73,7 @@ describe("protected buckets in the prod plan", () => {
     });
 
     it("denies plain HTTP and version deletion by anyone but break-glass in every bucket policy", async () => {
-        for (const policy of graph.ofType(TYPES.bucketPolicy)) {
+        for (const policy of graph.ofType(TYPES.bucketPolicy).filter((r) => graph.ancestor(r, TYPES.protectedBucket))) {
             const account = model.accounts.find((a) => a.id === policy.account)!;
             const document = JSON.parse(String(policy.inputs.policy)) as PolicyDocument;
             const tls = document.Statement.find((s) => s.Sid === "DenyInsecureTransport")!;
@@ -445,6 +446,9 @@ describe("protected bucket and scheduled backup validation", () => {
     it("outside the two Middle East regions without it, names buckets in the account's regional namespace", () => {
         const values = stackValues("prod");
         values.accounts[7].regions = ["me-south-1"];
+        // Its tiers copy to the central vault of their own region, and to a disaster-recovery region.
+        values.centralAccount.regions.push("me-south-1");
+        values.centralBackup.disasterRecoveryRegions["me-south-1"] = "eu-west-1";
         values.protectedBuckets["data-lake-prod"] = { "me-south-1": { raw: {} } };
         const result = validate(values, "prod");
         const bucket = result.model?.accounts[7].protectedBuckets?.[0];

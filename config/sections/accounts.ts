@@ -144,6 +144,8 @@ export function buildAccounts(env: SectionEnvironment, partition: string): Accou
     const deploymentRoleName = env.get(deploymentRoleNameSection)!;
     const breakGlassRoleName = env.get(breakGlassRoleNameSection)!;
     const backupRoleName = physicalNames.backupRole(namePrefix);
+    const eventsRoleName = physicalNames.eventsRole(namePrefix);
+    const central = env.get(centralAccountSection)!;
     return resolvedAccounts(env).map((account) => {
         const id = account.config.id;
         const deploymentRoleArn = arns.role(partition, id, deploymentRoleName);
@@ -160,6 +162,12 @@ export function buildAccounts(env: SectionEnvironment, partition: string): Accou
             protectedBuckets: buildProtectedBuckets(env, partition, id),
             scheduledBackups: buildScheduledBackups(env, partition, id, account.config.alias),
             s3BackupTiering: buildS3BackupTiering(env, partition, id),
+            centralAccountId: central.id,
+            eventsRole: {
+                name: eventsRoleName,
+                arn: arns.role(partition, id, eventsRoleName),
+                eventBusArns: [...new Set(account.regions.map((region) => centralEventBusArn(env, partition, region)))],
+            },
         };
     });
 }
@@ -174,6 +182,33 @@ function buildAccountRegion(env: SectionEnvironment, partition: string, accountI
         regionSettings: regionSettingsFor(env)(region),
         vaults: vaultKeys.map((key) => vaultModel(env, partition, region, accountId, key)),
         // With Organizations backup policies the plans come from the organization program; the account keeps the vaults.
-        plans: plansFromBackupPolicies(env) ? [] : tierNames.map((name) => buildPlan(env, name)),
+        plans: plansFromBackupPolicies(env) ? [] : tierNames.map((name) => buildPlan(env, name, region)),
+        notifications: { topicName: physicalNames.vaultNotificationTopic(namePrefix), events: [...FAILED_JOB_NOTIFICATIONS] },
+        eventForwarding: { ruleName: physicalNames.failedJobsRule(namePrefix), eventBusArn: centralEventBusArn(env, partition, region) },
     };
+}
+
+/**
+ * The vault events that report failed jobs. AWS Backup has no failed event for backup and restore jobs: their
+ * COMPLETED events carry the job's state (a subscription filter policy can keep only failures); copy and S3 object
+ * failures have events of their own.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultNotifications.html
+ */
+export const FAILED_JOB_NOTIFICATIONS = [
+    "BACKUP_JOB_COMPLETED",
+    "COPY_JOB_FAILED",
+    "RESTORE_JOB_COMPLETED",
+    "S3_BACKUP_OBJECT_FAILED",
+    "S3_RESTORE_OBJECT_FAILED",
+] as const;
+
+/**
+ * The central bus a workload region forwards to: the one in the same region, or the central account's first region's
+ * for a workload region without one (EventBridge delivers to buses in other regions).
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+ */
+function centralEventBusArn(env: SectionEnvironment, partition: string, region: string): string {
+    const central = env.get(centralAccountSection)!;
+    const target = central.regions.includes(region) ? region : central.regions[0];
+    return arns.eventBus(partition, target, central.id, physicalNames.eventBus(env.get(namePrefixSection)!));
 }

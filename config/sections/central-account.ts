@@ -5,7 +5,10 @@ import { z } from "zod";
 import { accountAlias, accountId, regionList } from "../common";
 import { arns, CentralAccountModel, physicalNames } from "../model";
 import { SectionEnvironment, valueSection } from "../section";
+import { buildAlerts } from "./alerts";
+import { buildAudit } from "./audit";
 import { regionSettingsFor } from "./backup-resource-types";
+import { buildCentralBackup } from "./central-backup";
 import { namePrefixSection, deploymentRoleNameSection } from "./settings";
 
 export const centralAccountSchema = z.strictObject({
@@ -44,5 +47,8 @@ export function buildCentral(env: SectionEnvironment, partition: string): Centra
             central.regions.map((region) => [region, arns.eventBus(partition, region, central.id, physicalNames.eventBus(namePrefix))]),
         ),
         regionSettings: Object.fromEntries(central.regions.map((region) => [region, regionSettingsFor(env)(region)])),
+        ...buildCentralBackup(env, partition),
+        alerts: buildAlerts(env, partition),
+        audit: buildAudit(env, partition),
     };
 }

@@ -4,11 +4,15 @@
  */
 import { ConfigSection } from "../section";
 import { accountsSection } from "./accounts";
+import { alertsSection } from "./alerts";
+import { auditSection } from "./audit";
 import { resourceTypesSection } from "./backup-resource-types";
 import { bootstrapSection } from "./bootstrap";
 import { centralAccountSection } from "./central-account";
+import { centralBackupSection } from "./central-backup";
 import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
+import { organizationBackupSection } from "./organization-backup";
 import { organizationalUnitsSection } from "./organizational-units";
 import { protectedBucketsSection } from "./protected-buckets";
 import { rolloutSection } from "./rollout";
@@ -35,6 +39,10 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     accountsSection,
     vaultsSection,
     tiersSection,
+    centralBackupSection,
+    organizationBackupSection,
+    alertsSection,
+    auditSection,
     serviceControlPoliciesSection,
     tierTagSection,
     protectedBucketsSection,

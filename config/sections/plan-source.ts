@@ -35,6 +35,7 @@ export const planSourceSection = {
         if (env.get(planSourceSection) !== "backupPolicies") return;
         checkTranslatable(env);
         const assignments = backupPolicyAssignments(env);
+        if (!env.collector.hasErrors()) checkRegionIndependentCopies(env, assignments);
         checkSizes(env, assignments);
         // Last of all the checks (this section is listed last): with the rest valid, prove what the policies ask for exists.
         if (!env.collector.hasErrors()) checkEffectivePolicies(env, assignments);
@@ -52,11 +53,17 @@ function usedTiers(env: SectionEnvironment): string[] {
     return [...(env.get(tiersSection)?.parsed.keys() ?? [])].filter((tier) => used.has(tier));
 }
 
+/** A region an account uses the tier in, to resolve its plan (copy destinations depend on the region). */
+function regionOfTier(env: SectionEnvironment, tier: string): string {
+    const account = resolvedAccounts(env).find((candidate) => candidate.tiers.includes(tier));
+    return account?.regions[0] ?? env.get(centralAccountSection)!.regions[0];
+}
+
 /** Every used tier must be writable in AWS's backup-policy syntax. */
 function checkTranslatable(env: SectionEnvironment): void {
-    if (env.get(namePrefixSection) === undefined) return;
+    if (env.get(namePrefixSection) === undefined || !env.get(centralAccountSection)) return;
     for (const tier of usedTiers(env)) {
-        for (const problem of unsupportedInBackupPolicy(buildPlan(env, tier))) {
+        for (const problem of unsupportedInBackupPolicy(buildPlan(env, tier, regionOfTier(env, tier)))) {
             env.collector.error(`tiers.${tier}.${problem.path}`, `with planSource backupPolicies: ${problem.message}`);
         }
     }
@@ -123,9 +130,33 @@ function policyDocumentOf(env: SectionEnvironment, assignment: Assignment) {
         partition: rules.partitionOf(env.get(centralAccountSection)!.regions[0]),
         regions: assignment.regions,
         backupRoleName: physicalNames.backupRole(namePrefix),
-        plans: assignment.tiers.map((tier) => buildPlan(env, tier)),
+        plans: assignment.tiers.map((tier) => buildPlan(env, tier, assignment.regions[0])),
         planTags: platformTags(env, env.get(tagsSection) ?? {}),
     });
+}
+
+/**
+ * A backup policy's copy actions name their destination vault by ARN and apply in every region the policy lists; the
+ * syntax has no region variable. A copy whose destination depends on the source region (the same region's central or
+ * air-gapped vault) can therefore only be written for a policy of one region.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html
+ */
+function checkRegionIndependentCopies(env: SectionEnvironment, assignments: Assignment[]): void {
+    const reported = new Set<string>();
+    for (const assignment of assignments) {
+        for (const tier of assignment.tiers) {
+            const destinations = assignment.regions.map((region) =>
+                JSON.stringify(buildPlan(env, tier, region).rules.map((rule) => rule.copyActions.map((copy) => copy.destinationVaultArn))),
+            );
+            if (new Set(destinations).size <= 1 || reported.has(tier)) continue;
+            reported.add(tier);
+            env.collector.error(
+                `tiers.${tier}`,
+                `with planSource backupPolicies, its copies go to a different vault from each of ${assignment.regions.join(", ")}, which one backup policy ` +
+                    "cannot say (the syntax has no region variable); copy to a fixed disaster-recovery region, or give the accounts of these regions OUs of their own",
+            );
+        }
+    }
 }
 
 /** Each policy within AWS's 10,000 characters. */
@@ -172,7 +203,7 @@ export function buildBackupPolicies(env: SectionEnvironment): BackupPolicyModel[
     return backupPolicyAssignments(env).map((assignment) => ({
         name: physicalNames.backupPolicy(namePrefix, assignment.tiers, assignment.regions),
         regions: [...assignment.regions],
-        plans: assignment.tiers.map((tier) => buildPlan(env, tier)),
+        plans: assignment.tiers.map((tier) => buildPlan(env, tier, assignment.regions[0])),
         targets: assignment.targets.map((target) => ({ ...target })),
     }));
 }

@@ -12,6 +12,7 @@ import { mapSection, SectionEnvironment, unknownReference } from "../section";
 import { minimumIntervalMinutes, parseScheduleExpression } from "../schedule-expression";
 import { resolvedAccounts } from "./accounts";
 import { optedIn } from "./backup-resource-types";
+import { copyActionModel } from "./central-backup";
 import { namePrefixSection } from "./settings";
 import { lockRange, vaultsSection } from "./vaults";
 
@@ -51,6 +52,22 @@ export const lifecycleSchema = z.strictObject({
     optInToArchiveForSupportedResources: z.boolean().optional(),
 });
 
+/** Copy targets a rule may name; their vaults and regions come from the central account's model. */
+export const COPY_TARGETS = ["central", "disasterRecovery", "airGapped"] as const;
+
+/**
+ * A copy action of a rule: each recovery point the rule makes is copied into a central vault, where it has its own
+ * lifecycle. https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CopyAction.html
+ */
+export const copyActionSchema = z.strictObject({
+    /** central: the central vault in the rule's region; disasterRecovery: the central vault in that region's DR region; airGapped: the air-gapped vault in the rule's region. */
+    to: z.enum(COPY_TARGETS, { error: `to must be one of ${COPY_TARGETS.join(", ")}` }),
+    /** Lifecycle of the copies; without deleteAfterDays they are kept until deleted. */
+    lifecycle: lifecycleSchema.optional(),
+});
+
+export type CopyActionConfig = z.infer<typeof copyActionSchema>;
+
 export const ruleSchema = z
     .strictObject({
         schedule,
@@ -70,6 +87,8 @@ export const ruleSchema = z
         lifecycle: lifecycleSchema.optional(),
         continuousBackup: z.boolean().default(false),
         recoveryPointTags: tagMap.optional(),
+        /** Copies of every recovery point into central vaults, each with its own lifecycle. */
+        copies: z.array(copyActionSchema).optional(),
     })
     .superRefine((rule, ctx) => {
         const startWindow = num(rule.startWindowMinutes);
@@ -86,6 +105,17 @@ export const ruleSchema = z
             });
         }
         lifecycleProblems(rule.lifecycle, rule.continuousBackup === true).forEach((problem) => ctx.addIssue({ code: "custom", ...problem }));
+        // A copy of a continuous backup is a snapshot, so its lifecycle follows the snapshot rules, not PITR's 35 days.
+        // https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html
+        const copies: unknown[] = Array.isArray(rule.copies) ? rule.copies : [];
+        copies.forEach((copy, index) => {
+            const lifecycle = (copy as { lifecycle?: unknown } | null)?.lifecycle;
+            lifecycleProblems(lifecycle, false).forEach((problem) => ctx.addIssue({ code: "custom", ...problem, path: ["copies", index, ...problem.path] }));
+        });
+        const targets = copies.map((copy) => (copy as { to?: unknown } | null)?.to).filter((to): to is string => typeof to === "string");
+        for (const target of duplicates(targets)) {
+            ctx.addIssue({ code: "custom", path: ["copies"], message: `copies to ${target} more than once; one copy action per destination vault` });
+        }
     }, evenWithOtherErrors);
 
 /**
@@ -339,7 +369,8 @@ function checkS3VaultConsistency(env: SectionEnvironment): void {
     }
 }
 
-export function buildPlan(env: SectionEnvironment, tierName: string): PlanModel {
+/** A tier's plan in one region: copy destinations depend on the region the plan runs in. */
+export function buildPlan(env: SectionEnvironment, tierName: string, region: string): PlanModel {
     const namePrefix = env.get(namePrefixSection)!;
     const tier = env.get(tiersSection)!.parsed.get(tierName)!;
     return {
@@ -357,6 +388,7 @@ export function buildPlan(env: SectionEnvironment, tierName: string): PlanModel 
             lifecycle: rule.lifecycle ? { ...rule.lifecycle } : undefined,
             continuousBackup: rule.continuousBackup,
             recoveryPointTags: { ...(rule.recoveryPointTags ?? {}), [TAG_TIER]: tierName },
+            copyActions: (rule.copies ?? []).map((copy) => copyActionModel(env, copy, region)),
         })),
         selection: buildSelection(physicalNames.selection(namePrefix, tierName), tier.selection),
     };

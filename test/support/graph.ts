@@ -84,4 +84,6 @@ export const TYPES = {
     protectedBucket: componentType("s3", "ProtectedBucket"),
     scheduledBackup: componentType("backup", "ScheduledBackup"),
     s3BackupTiering: componentType("backup", "S3BackupTiering"),
+    centralRegionBackup: componentType("central", "CentralRegionBackup"),
+    backupAudit: componentType("audit", "BackupAudit"),
 } as const;
