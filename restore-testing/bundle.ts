@@ -97,7 +97,9 @@ async function build(projectDir: string): Promise<ValidatorBundle> {
             `cannot bundle the restore validation Lambda (${ENTRY}): ${details || (error as Error).message}; run \`npm ci\` and check that it compiles (npm run typecheck)`,
         );
     }
-    const raw = createHash("sha256").update(await fs.promises.readFile(absolutePath)).digest();
+    const raw = createHash("sha256")
+        .update(await fs.promises.readFile(absolutePath))
+        .digest();
     const bytes = (await fs.promises.stat(absolutePath)).size;
     return { file: BUNDLE_FILE, absolutePath, bytes, sha256: raw.toString("hex"), sha256Base64: raw.toString("base64") };
 }
