@@ -39,6 +39,17 @@ export const TYPE = {
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     stackSet: "aws:cloudformation/stackSet:StackSet",
     stackSetInstance: "aws:cloudformation/stackSetInstance:StackSetInstance",
+    restoreTestingPlan: "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+    restoreTestingSelection: "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    lambdaFunction: "aws:lambda/function:Function",
+    lambdaPermission: "aws:lambda/permission:Permission",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    queue: "aws:sqs/queue:Queue",
+    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    eventRule: "aws:cloudwatch/eventRule:EventRule",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 } as const;
 
 const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
@@ -93,7 +104,62 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
         offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "cloudformation")}:stackset/${c.inputs.name}:${generatedId(c)}` } }),
     },
     { token: TYPE.stackSetInstance, short: "StackSet instances", global: false },
+    {
+        // AWS Backup appends a random id to the plan's name in its ARN (Service Authorization Reference, restoreTestingPlan).
+        token: TYPE.restoreTestingPlan,
+        short: "restore testing plan",
+        global: false,
+        offline: (c) => ({
+            id: c.inputs.name,
+            state: { ...c.inputs, arn: `${arnBase(c, "backup")}:restore-testing-plan:${c.inputs.name}-${randomSuffix(c)}` },
+        }),
+    },
+    { token: TYPE.restoreTestingSelection, short: "restore testing selection", global: false },
+    { token: TYPE.rolePolicy, short: "IAM inline policy", global: true },
+    {
+        token: TYPE.lambdaFunction,
+        short: "Lambda function",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "lambda")}:function:${c.inputs.name}` } }),
+    },
+    { token: TYPE.lambdaPermission, short: "Lambda permission", global: false },
+    {
+        token: TYPE.logGroup,
+        short: "log group",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "logs")}:log-group:${c.inputs.name}` } }),
+    },
+    {
+        token: TYPE.queue,
+        short: "SQS queue",
+        global: false,
+        offline: (c) => ({
+            id: `https://sqs.${c.region}.amazonaws.com/${c.account}/${c.inputs.name}`,
+            state: { ...c.inputs, arn: `${arnBase(c, "sqs")}:${c.inputs.name}`, url: `https://sqs.${c.region}.amazonaws.com/${c.account}/${c.inputs.name}` },
+        }),
+    },
+    { token: TYPE.queuePolicy, short: "SQS queue policy", global: false },
+    {
+        token: TYPE.eventRule,
+        short: "EventBridge rule",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "events")}:rule/${c.inputs.name}` } }),
+    },
+    { token: TYPE.eventTarget, short: "EventBridge target", global: false },
+    {
+        token: TYPE.metricAlarm,
+        short: "CloudWatch alarm",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "cloudwatch")}:alarm:${c.inputs.name}` } }),
+    },
 ];
+
+/** A stable stand-in for the random part AWS adds to some ARNs, derived from the logical name. */
+function randomSuffix(context: OfflineContext): string {
+    let hash = 0;
+    for (const char of context.name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    return hash.toString(36).padStart(6, "0").slice(-6);
+}
 
 const BY_TOKEN = new Map(RESOURCE_TYPES.map((type) => [type.token, type]));
 

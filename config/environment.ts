@@ -18,6 +18,7 @@ import { organizationSection } from "./sections/organization";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, platformTags, scopeSection, tagsSection } from "./sections/settings";
 import { didYouMean } from "./suggest";
 import { physicalNames } from "./model";
+import { withRestoreTesting } from "./sections/restore-testing";
 
 export { CONFIG_NAMESPACE };
 
@@ -80,7 +81,7 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
     const central = env.get(centralAccountSection)!;
     const partition = rules.partitionOf(central.regions[0]);
     const namePrefix = env.get(namePrefixSection)!;
-    return {
+    return withRestoreTesting(env, {
         environment: env.environment,
         stack,
         scope,
@@ -96,5 +97,5 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
         management: { target: buildManagementTarget(env, partition), bootstrap: buildBootstrap(env) },
         central: buildCentral(env, partition),
         accounts: buildAccounts(env, partition),
-    };
+    });
 }

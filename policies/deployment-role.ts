@@ -105,6 +105,11 @@ function backupPlans(targets: DeploymentTargets, actions: string[]): PolicyState
     return allow("BackupPlans", actions, targets.anyBackupPlan, inRegions(targets));
 }
 
+/** Restore testing plans are named `<prefix with _ for ->_<key>` and their ARNs end in `-<random id>`. */
+function restoreTestingPlans(scope: DeploymentRoleScope): string {
+    return `arn:${scope.partition}:backup:*:${PRINCIPAL_ACCOUNT}:restore-testing-plan:${scope.namePrefix.replace(/-/g, "_")}_*`;
+}
+
 function platformRoles(targets: DeploymentTargets, actions: string[]): PolicyStatement {
     return allow("PlatformRoles", actions, targets.platformRoles);
 }
@@ -328,6 +333,231 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
             platformRoles(targets, ["iam:ListAttachedRolePolicies"]),
         ];
     },
+
+    /**
+     * iam/role_policy.go: create and update PutRolePolicy, read GetRolePolicy, delete DeleteRolePolicy; only on the
+     * platform's roles. https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html
+     */
+    "aws:iam/rolePolicy:RolePolicy": (scope) => [platformRoles(deploymentTargets(scope), ["iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:PutRolePolicy"])],
+
+    /**
+     * backup/restore_testing_plan.go: create CreateRestoreTestingPlan (with tags) then GetRestoreTestingPlan; read
+     * GetRestoreTestingPlan and ListTags; update UpdateRestoreTestingPlan and TagResource/UntagResource; delete
+     * DeleteRestoreTestingPlan. Plan ARNs end in a random id, so they are scoped by the platform's name prefix
+     * (plan names are the prefix with underscores for hyphens).
+     * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html
+     */
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformRestoreTestingPlans",
+                [
+                    "backup:CreateRestoreTestingPlan",
+                    "backup:DeleteRestoreTestingPlan",
+                    "backup:GetRestoreTestingPlan",
+                    "backup:ListTags",
+                    "backup:TagResource",
+                    "backup:UntagResource",
+                    "backup:UpdateRestoreTestingPlan",
+                ],
+                restoreTestingPlans(scope),
+                inRegions(targets),
+            ),
+        ];
+    },
+
+    /**
+     * backup/restore_testing_selection.go: create CreateRestoreTestingSelection, read GetRestoreTestingSelection, update
+     * UpdateRestoreTestingSelection, delete DeleteRestoreTestingSelection, all authorized on the plan. A selection hands
+     * AWS Backup the role it restores with (iam:PassRole), only the platform's restore testing roles and only to AWS Backup.
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+     */
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformRestoreTestingPlans",
+                [
+                    "backup:CreateRestoreTestingSelection",
+                    "backup:DeleteRestoreTestingSelection",
+                    "backup:GetRestoreTestingSelection",
+                    "backup:UpdateRestoreTestingSelection",
+                ],
+                restoreTestingPlans(scope),
+                inRegions(targets),
+            ),
+            allow(
+                "PassRestoreTestingRolesOnlyToAwsBackup",
+                ["iam:PassRole"],
+                `arn:${scope.partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.namePrefix}-restore-testing-*`,
+                {
+                    StringEquals: { "iam:PassedToService": BACKUP_SERVICE_PRINCIPAL },
+                },
+            ),
+        ];
+    },
+
+    /**
+     * lambda/function.go: create CreateFunction then GetFunction until active; read GetFunction,
+     * GetFunctionCodeSigningConfig, GetRuntimeManagementConfig and ListVersionsByFunction; update UpdateFunctionCode and
+     * UpdateFunctionConfiguration; tags ListTags/TagResource/UntagResource; delete DeleteFunction. Creating and
+     * updating pass the execution role (iam:PassRole), only the platform's validator roles and only to Lambda.
+     * https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html
+     */
+    "aws:lambda/function:Function": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformFunctions",
+                [
+                    "lambda:CreateFunction",
+                    "lambda:DeleteFunction",
+                    "lambda:GetFunction",
+                    "lambda:GetFunctionCodeSigningConfig",
+                    "lambda:GetRuntimeManagementConfig",
+                    "lambda:ListTags",
+                    "lambda:ListVersionsByFunction",
+                    "lambda:TagResource",
+                    "lambda:UntagResource",
+                    "lambda:UpdateFunctionCode",
+                    "lambda:UpdateFunctionConfiguration",
+                ],
+                `arn:${scope.partition}:lambda:*:${PRINCIPAL_ACCOUNT}:function:${scope.namePrefix}-*`,
+                inRegions(targets),
+            ),
+            allow(
+                "PassValidatorRolesOnlyToLambda",
+                ["iam:PassRole"],
+                `arn:${scope.partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.namePrefix}-restore-validator-*`,
+                {
+                    StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" },
+                },
+            ),
+        ];
+    },
+
+    /** lambda/permission.go: create AddPermission, read GetPolicy, delete RemovePermission. */
+    "aws:lambda/permission:Permission": (scope) => [
+        allow(
+            "PlatformFunctions",
+            ["lambda:AddPermission", "lambda:GetPolicy", "lambda:RemovePermission"],
+            `arn:${scope.partition}:lambda:*:${PRINCIPAL_ACCOUNT}:function:${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
+
+    /**
+     * logs/group.go: create CreateLogGroup (with tags) and PutRetentionPolicy; read DescribeLogGroups (no resource-level
+     * permissions) and ListTagsForResource; update PutRetentionPolicy/DeleteRetentionPolicy and TagResource/UntagResource;
+     * delete DeleteLogGroup. https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+     */
+    "aws:cloudwatch/logGroup:LogGroup": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformLogGroups",
+                [
+                    "logs:CreateLogGroup",
+                    "logs:DeleteLogGroup",
+                    "logs:DeleteRetentionPolicy",
+                    "logs:ListTagsForResource",
+                    "logs:PutRetentionPolicy",
+                    "logs:TagResource",
+                    "logs:UntagResource",
+                ],
+                `arn:${scope.partition}:logs:*:${PRINCIPAL_ACCOUNT}:log-group:/aws/lambda/${scope.namePrefix}-*`,
+                inRegions(targets),
+            ),
+            withoutResourceLevelPermissions(targets, ["logs:DescribeLogGroups"]),
+        ];
+    },
+
+    /**
+     * sqs/queue.go: create CreateQueue (with tags) then GetQueueAttributes; read GetQueueUrl, GetQueueAttributes and
+     * ListQueueTags; update SetQueueAttributes and TagQueue/UntagQueue; delete DeleteQueue.
+     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+     */
+    "aws:sqs/queue:Queue": (scope) => [
+        allow(
+            "PlatformQueues",
+            [
+                "sqs:CreateQueue",
+                "sqs:DeleteQueue",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "sqs:ListQueueTags",
+                "sqs:SetQueueAttributes",
+                "sqs:TagQueue",
+                "sqs:UntagQueue",
+            ],
+            `arn:${scope.partition}:sqs:*:${PRINCIPAL_ACCOUNT}:${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
+
+    /** sqs/queue_policy.go: create, update and delete SetQueueAttributes (the Policy attribute), read GetQueueAttributes. */
+    "aws:sqs/queuePolicy:QueuePolicy": (scope) => [
+        allow(
+            "PlatformQueues",
+            ["sqs:GetQueueAttributes", "sqs:SetQueueAttributes"],
+            `arn:${scope.partition}:sqs:*:${PRINCIPAL_ACCOUNT}:${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
+
+    /**
+     * events/rule.go: create PutRule (with tags); read DescribeRule and ListTagsForResource; update PutRule and
+     * TagResource/UntagResource; delete DeleteRule (after ListTargetsByRule finds no targets).
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-permissions-reference.html
+     */
+    "aws:cloudwatch/eventRule:EventRule": (scope) => [
+        allow(
+            "PlatformEventRules",
+            [
+                "events:DeleteRule",
+                "events:DescribeRule",
+                "events:ListTagsForResource",
+                "events:ListTargetsByRule",
+                "events:PutRule",
+                "events:TagResource",
+                "events:UntagResource",
+            ],
+            `arn:${scope.partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
+
+    /** events/target.go: create and update PutTargets, read ListTargetsByRule, delete RemoveTargets. */
+    "aws:cloudwatch/eventTarget:EventTarget": (scope) => [
+        allow(
+            "PlatformEventRules",
+            ["events:ListTargetsByRule", "events:PutTargets", "events:RemoveTargets"],
+            `arn:${scope.partition}:events:*:${PRINCIPAL_ACCOUNT}:rule/${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
+
+    /**
+     * cloudwatch/metric_alarm.go: create and update PutMetricAlarm (with tags); read DescribeAlarms and
+     * ListTagsForResource; tags TagResource/UntagResource; delete DeleteAlarms.
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/permissions-reference-cw.html
+     */
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (scope) => [
+        allow(
+            "PlatformAlarms",
+            [
+                "cloudwatch:DeleteAlarms",
+                "cloudwatch:DescribeAlarms",
+                "cloudwatch:ListTagsForResource",
+                "cloudwatch:PutMetricAlarm",
+                "cloudwatch:TagResource",
+                "cloudwatch:UntagResource",
+            ],
+            `arn:${scope.partition}:cloudwatch:*:${PRINCIPAL_ACCOUNT}:alarm:${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
 });
 
 /**

@@ -21,3 +21,5 @@ export {
     iamPolicySize,
 } from "./deployment-role";
 export type { DeploymentRoleScope } from "./deployment-role";
+export { deadLetterQueuePolicy, lambdaTrustPolicy, restoreValidatorPolicy } from "./restore-validator-role";
+export type { RestoreValidatorPolicyArgs } from "./restore-validator-role";

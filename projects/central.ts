@@ -5,19 +5,31 @@
 import * as aws from "@pulumi/aws";
 import { backupRegionSettings } from "../components/region-settings";
 import { TYPE } from "../components/resource-types";
-import { CentralAccountModel } from "../config/model";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES } from "../components/restore-testing";
+import { CentralAccountModel, EnvironmentModel } from "../config/model";
+import { validatorBundle } from "../restore-testing/bundle";
 
 /** Every resource type the central program creates: the deployment role in the central account may manage exactly these. */
-export const CENTRAL_RESOURCE_TYPES: readonly string[] = [TYPE.regionSettings];
+export const CENTRAL_RESOURCE_TYPES: readonly string[] = [TYPE.regionSettings, ...RESTORE_TESTING_RESOURCE_TYPES];
 
 export interface CentralOutputs {
     alias: string;
     regions: string[];
 }
 
-export function deployCentral(central: CentralAccountModel, provider: aws.Provider): CentralOutputs {
+export function deployCentral(central: CentralAccountModel, provider: aws.Provider, context?: Pick<EnvironmentModel, "partition" | "tags">): CentralOutputs {
     for (const region of central.regions) {
         backupRegionSettings(`${central.alias}-${region}-region-settings`, region, central.regionSettings[region], { provider });
+    }
+    const restoreTesting = central.restoreTesting;
+    for (const stamp of restoreTesting?.regions ?? []) {
+        const { partition, tags } = context!;
+        restoreTestingIn(
+            central.alias,
+            { accountId: central.accountId, partition, tags, settings: restoreTesting!.validator, bundle: validatorBundle() },
+            stamp,
+            { provider },
+        );
     }
     return { alias: central.alias, regions: [...central.regions] };
 }

@@ -38,7 +38,7 @@ export function deployPlatform(model: EnvironmentModel): PlatformOutputs {
                 outputs.organization = deployOrganization(model, provider);
                 break;
             case "central":
-                outputs.central = deployCentral(model.central, provider);
+                outputs.central = deployCentral(model.central, provider, model);
                 break;
             case "workload": {
                 const account = model.accounts.find((candidate) => candidate.id === target.id)!;

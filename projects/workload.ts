@@ -5,7 +5,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBackup } from "../components/account-backup";
 import { TYPE } from "../components/resource-types";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES } from "../components/restore-testing";
 import { AccountModel } from "../config/model";
+import { validatorBundle } from "../restore-testing/bundle";
 
 /** Every resource type the workload program creates: the deployment role in workload accounts may manage exactly these. */
 export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
@@ -19,6 +21,8 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
     TYPE.selection,
     TYPE.role,
     TYPE.rolePolicyAttachment,
+    // Only in accounts that restoreTesting.accounts lists.
+    ...RESTORE_TESTING_RESOURCE_TYPES,
 ];
 
 export interface WorkloadOutputs {
@@ -33,6 +37,17 @@ export interface WorkloadOutputs {
 /** Deploys AWS Backup into one workload account through that account's provider. */
 export function deployWorkload(account: AccountModel, context: { partition: string; tags: Record<string, string> }, provider: aws.Provider): WorkloadOutputs {
     const stamp = new AccountBackup(account.alias, { account, partition: context.partition, tags: context.tags }, { provider });
+    const restoreTesting = account.restoreTesting;
+    for (const region of restoreTesting?.regions ?? []) {
+        const settings = {
+            accountId: account.id,
+            partition: context.partition,
+            tags: context.tags,
+            settings: restoreTesting!.validator,
+            bundle: validatorBundle(),
+        };
+        restoreTestingIn(account.alias, settings, region, { provider });
+    }
     return {
         alias: account.alias,
         backupRoleArn: stamp.backupRoleArn,

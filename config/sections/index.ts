@@ -11,6 +11,7 @@ import { managementAccountSection } from "./management-account";
 import { organizationSection } from "./organization";
 import { organizationalUnitsSection } from "./organizational-units";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
+import { restoreTestingSection } from "./restore-testing";
 import { tiersSection } from "./tiers";
 import { vaultsSection } from "./vaults";
 
@@ -29,6 +30,7 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     accountsSection,
     vaultsSection,
     tiersSection,
+    restoreTestingSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;
 
 export const SECTION_KEYS: readonly string[] = SECTIONS.map((section) => section.key);
