@@ -78,6 +78,24 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
                       : "";
             return `StackSet instances in ${inputs.stackSetInstanceRegion}: ${targets.organizationalUnitIds?.join(", ")}${filter}`;
         }
+        case TYPE.restoreTestingPlan: {
+            const selection = inputs.recoveryPointSelection ?? {};
+            const selections = siblings.filter(
+                (other) => other.type === TYPE.restoreTestingSelection && other.parent === resource.parent && other.name.startsWith(`${resource.name}-`),
+            );
+            const types = selections.map(
+                (other) => `${(other.inputs as Record<string, any>).protectedResourceType} ${(other.inputs as Record<string, any>).name}`,
+            );
+            return `restore testing plan ${inputs.name}: ${inputs.scheduleExpression} ${inputs.scheduleExpressionTimezone ?? ""}, ${String(selection.algorithm).toLowerCase().replace(/_/g, " ")} of ${selection.selectionWindowDays} days from ${(selection.includeVaults ?? []).length} vault(s); selections: ${types.join(", ")}`;
+        }
+        case TYPE.lambdaFunction:
+            return `Lambda ${inputs.name} (${inputs.runtime}, ${inputs.timeout} s, ${inputs.memorySize} MB): ${inputs.description}`;
+        case TYPE.eventRule: {
+            const pattern = JSON.parse(String(inputs.eventPattern)) as { detail?: { restoreTestingPlanArn?: string[] } };
+            return `EventBridge rule ${inputs.name}: completed restore jobs of ${pattern.detail?.restoreTestingPlanArn?.length ?? 0} restore testing plan(s), dead-letter queue`;
+        }
+        case TYPE.metricAlarm:
+            return `alarm ${inputs.name} → ${(inputs.alarmActions as string[] | undefined)?.join(", ") || "no action"}`;
         default:
             return undefined;
     }

@@ -217,8 +217,21 @@ async function planValidated(
     }
     const scope = formatScope(model.scope);
     const format: PlanFormat = options.json ? "json" : "summary";
+    // The validation Lambda's bundle is built once here, so a build failure stops the plan with its reason before any
+    // target is evaluated, and the summary can show what would be deployed.
+    let bundleLine = "";
+    if (usesRestoreTesting(model)) {
+        const { validatorBundle } = await import("../restore-testing/bundle");
+        try {
+            const bundle = await validatorBundle(projectDirOf(file));
+            bundleLine = `Restore validation Lambda bundle: ${bundle.file}, ${bundle.bytes.toLocaleString("en-US")} bytes, sha256 ${bundle.sha256}\n\n`;
+        } catch (error) {
+            await write(`plan failed: ${(error as Error).message}\n`);
+            return 2;
+        }
+    }
     const evaluator = workerPool ?? (await inThisThread());
-    await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file));
+    await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file) + bundleLine);
     const stats = await evaluateTargets(model, format, evaluator, write);
     // The engine rejects two resources with one URN; the mock runtime does not, so check here, across all targets.
     const seen = new Set<string>();
@@ -229,6 +242,20 @@ async function planValidated(
     const anyResources = stats.some((target) => target.registrations > 0);
     await write(options.json ? renderJsonFooter(anyResources, findings) + "\n" : renderSummaryFooter(stats, findings));
     return findings.some((finding) => finding.severity === "error") ? 1 : 0;
+}
+
+/** Whether any target in the model's scope runs restore testing (and so deploys the validation Lambda). */
+function usesRestoreTesting(model: EnvironmentModel): boolean {
+    return targetsInScope(model).some((target) =>
+        target.kind === "central"
+            ? model.central.restoreTesting !== undefined
+            : target.kind === "workload" && model.accounts.some((account) => account.id === target.id && account.restoreTesting !== undefined),
+    );
+}
+
+/** The project the plan runs in: the bundle is built from its sources, whichever stack file is planned. */
+function projectDirOf(_file: string): string {
+    return findProjectDir(__dirname);
 }
 
 /** Plans into a string: for tests and callers that want the whole output. */

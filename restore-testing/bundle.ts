@@ -87,8 +87,10 @@ export function validatorBundle(projectDir = projectDirectory()): Promise<Valida
 
 async function build(projectDir: string): Promise<ValidatorBundle> {
     const absolutePath = path.join(projectDir, BUNDLE_FILE);
+    let code: Uint8Array;
     try {
-        await esbuild.build(buildOptions(projectDir, absolutePath));
+        const result = await esbuild.build({ ...buildOptions(projectDir, absolutePath), write: false });
+        code = result.outputFiles![0].contents;
     } catch (error) {
         const details = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors
             ?.map((entry) => `${entry.location ? `${entry.location.file}:${entry.location.line}: ` : ""}${entry.text}`)
@@ -97,9 +99,17 @@ async function build(projectDir: string): Promise<ValidatorBundle> {
             `cannot bundle the restore validation Lambda (${ENTRY}): ${details || (error as Error).message}; run \`npm ci\` and check that it compiles (npm run typecheck)`,
         );
     }
-    const raw = createHash("sha256")
-        .update(await fs.promises.readFile(absolutePath))
-        .digest();
-    const bytes = (await fs.promises.stat(absolutePath)).size;
-    return { file: BUNDLE_FILE, absolutePath, bytes, sha256: raw.toString("hex"), sha256Base64: raw.toString("base64") };
+    const raw = createHash("sha256").update(code).digest();
+    await writeIfChanged(absolutePath, code);
+    return { file: BUNDLE_FILE, absolutePath, bytes: code.length, sha256: raw.toString("hex"), sha256Base64: raw.toString("base64") };
+}
+
+/** Writes through a temporary file and a rename, so concurrent builders (plan worker threads) never see a partial file. */
+async function writeIfChanged(file: string, code: Uint8Array): Promise<void> {
+    const current = await fs.promises.readFile(file).catch(() => undefined);
+    if (current && Buffer.compare(current, code) === 0) return;
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await fs.promises.writeFile(temporary, code);
+    await fs.promises.rename(temporary, file);
 }

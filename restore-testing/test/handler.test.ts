@@ -186,9 +186,11 @@ describe("the restore validation handler", () => {
                     fc.asyncProperty(fc.oneof(fc.anything(), nearMisses), fc.constantFrom("ok", "throttled", "garbage"), async (event, aws) => {
                         resetMocks();
                         if (aws === "throttled") {
-                            for (const mock of Object.values(mocks)) mock.onAnyCommand().rejects(serviceError("ThrottlingException"));
+                            for (const mock of Object.values(mocks) as Array<(typeof mocks)["backup"]>)
+                                mock.onAnyCommand().rejects(serviceError("ThrottlingException"));
                         } else if (aws === "garbage") {
-                            for (const mock of Object.values(mocks)) mock.onAnyCommand().resolves({ Unexpected: [null, 1] } as never);
+                            for (const mock of Object.values(mocks) as Array<(typeof mocks)["backup"]>)
+                                mock.onAnyCommand().resolves({ Unexpected: [null, 1] } as never);
                         } else {
                             mocks.backup.on(DescribeRestoreJobCommand).resolves(completedJob("EBS", VOLUME_ARN));
                             mocks.backup.on(PutRestoreValidationResultCommand).resolves({});

@@ -93,7 +93,7 @@ describe("restore validators", () => {
 
     describe("EC2", () => {
         const arn = "arn:aws:ec2:eu-west-1:312345678901:instance/i-0abc";
-        const running = { Reservations: [{ Instances: [{ InstanceId: "i-0abc", InstanceType: "t3.micro", State: { Name: "running" as const } }] }] };
+        const running = { Reservations: [{ Instances: [{ InstanceId: "i-0abc", InstanceType: "t3.micro" as const, State: { Name: "running" as const } }] }] };
         const checks = (system: string, instance: string) => ({
             InstanceStatuses: [{ SystemStatus: { Status: system as "ok" }, InstanceStatus: { Status: instance as "ok" } }],
         });
