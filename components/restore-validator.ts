@@ -53,7 +53,7 @@ export class RestoreValidator extends pulumi.ComponentResource {
             `${name}-policy`,
             {
                 role: role.name,
-                name: "restore-validation",
+                name: `restore-validation-${region}`,
                 policy: serializePolicy(
                     restoreValidatorPolicy({
                         partition,

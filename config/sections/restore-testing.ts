@@ -213,7 +213,15 @@ export const restoreTestingSchema = z.strictObject({
         .superRefine(keysMatch(/^[A-Za-z0-9_]+$/, "restore testing plan key (letters, digits and underscores)"))
         .refine((map) => Object.keys(map).length > 0, { error: "name at least one restore testing plan" }),
     /** Network settings per region for restored resources: landing zones often have no default VPC. */
-    network: z.record(region, restoreNetworkSchema).default({}),
+    network: z
+        .record(z.string(), restoreNetworkSchema)
+        .superRefine((map, ctx) => {
+            for (const key of Object.keys(map)) {
+                const checked = region.safeParse(key);
+                if (!checked.success) ctx.addIssue({ code: "custom", path: [key], message: checked.error.issues[0].message });
+            }
+        })
+        .default({}),
     validator: z
         .strictObject({
             timeoutSeconds: z
