@@ -96,6 +96,16 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
         }
         case TYPE.metricAlarm:
             return `alarm ${inputs.name} → ${(inputs.alarmActions as string[] | undefined)?.join(", ") || "no action"}`;
+        case TYPE.instance:
+            return `EC2 instance ${inputs.tags?.Name ?? resource.name} (tags ${JSON.stringify(inputs.tags ?? {})})`;
+        case TYPE.ebsVolume:
+            return `EBS volume ${inputs.size} GiB ${inputs.type}${inputs.encrypted ? ", encrypted" : ""}`;
+        case TYPE.dynamodbTable:
+            return `DynamoDB table ${inputs.name} (${inputs.billingMode})`;
+        case TYPE.bucket:
+            return `S3 bucket ${inputs.bucket}`;
+        case TYPE.bucketObject:
+            return `S3 object ${inputs.key}`;
         default:
             return undefined;
     }

@@ -50,6 +50,17 @@ export const TYPE = {
     eventRule: "aws:cloudwatch/eventRule:EventRule",
     eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    // The demo workload's (projects/demo-workload): what a sandbox account backs up.
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    instance: "aws:ec2/instance:Instance",
+    ebsVolume: "aws:ebs/volume:Volume",
+    volumeAttachment: "aws:ec2/volumeAttachment:VolumeAttachment",
+    dynamodbTable: "aws:dynamodb/table:Table",
+    dynamodbTableItem: "aws:dynamodb/tableItem:TableItem",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+    bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    bucketObject: "aws:s3/bucketObjectv2:BucketObjectv2",
 } as const;
 
 const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
@@ -152,6 +163,44 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
         global: false,
         offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "cloudwatch")}:alarm:${c.inputs.name}` } }),
     },
+    {
+        token: TYPE.launchTemplate,
+        short: "launch template",
+        global: false,
+        offline: (c) => ({ id: `lt-${randomSuffix(c)}`, state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:launch-template/lt-${randomSuffix(c)}`, latestVersion: 1 } }),
+    },
+    {
+        token: TYPE.instance,
+        short: "EC2 instance",
+        global: false,
+        offline: (c) => ({
+            id: `i-${randomSuffix(c)}`,
+            state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:instance/i-${randomSuffix(c)}`, availabilityZone: `${c.region}a` },
+        }),
+    },
+    {
+        token: TYPE.ebsVolume,
+        short: "EBS volume",
+        global: false,
+        offline: (c) => ({ id: `vol-${randomSuffix(c)}`, state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:volume/vol-${randomSuffix(c)}` } }),
+    },
+    { token: TYPE.volumeAttachment, short: "volume attachment", global: false },
+    {
+        token: TYPE.dynamodbTable,
+        short: "DynamoDB table",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "dynamodb")}:table/${c.inputs.name}` } }),
+    },
+    { token: TYPE.dynamodbTableItem, short: "DynamoDB item", global: false },
+    {
+        token: TYPE.bucket,
+        short: "S3 bucket",
+        global: false,
+        offline: (c) => ({ id: c.inputs.bucket, state: { ...c.inputs, arn: `arn:${c.partition}:s3:::${c.inputs.bucket}` } }),
+    },
+    { token: TYPE.bucketVersioning, short: "bucket versioning", global: false },
+    { token: TYPE.bucketPublicAccessBlock, short: "bucket public access block", global: false },
+    { token: TYPE.bucketObject, short: "S3 object", global: false },
 ];
 
 /** A stable stand-in for the random part AWS adds to some ARNs, derived from the logical name. */
