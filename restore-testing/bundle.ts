@@ -85,12 +85,17 @@ export function validatorBundle(projectDir = projectDirectory()): Promise<Valida
     return building;
 }
 
+/** The bundle's bytes, built afresh in memory (nothing written): what the reproducibility test compares. */
+export async function bundleBytes(projectDir = projectDirectory()): Promise<Uint8Array> {
+    const result = await esbuild.build({ ...buildOptions(projectDir, path.join(projectDir, BUNDLE_FILE)), write: false });
+    return result.outputFiles![0].contents;
+}
+
 async function build(projectDir: string): Promise<ValidatorBundle> {
     const absolutePath = path.join(projectDir, BUNDLE_FILE);
     let code: Uint8Array;
     try {
-        const result = await esbuild.build({ ...buildOptions(projectDir, absolutePath), write: false });
-        code = result.outputFiles![0].contents;
+        code = await bundleBytes(projectDir);
     } catch (error) {
         const details = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors
             ?.map((entry) => `${entry.location ? `${entry.location.file}:${entry.location.line}: ` : ""}${entry.text}`)
