@@ -128,6 +128,16 @@ function coldRun(bundlePath: string, endpoint: string): Promise<Run> {
     });
 }
 
+/** Wall time of a bare `node -e 0`: what this machine charges any Node process before the bundle is even read. */
+function bareNodeMs(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const child = spawn(process.execPath, ["-e", "0"], { stdio: "ignore" });
+        child.on("error", reject);
+        child.on("close", () => resolve(performance.now() - started));
+    });
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -145,8 +155,12 @@ async function main(): Promise<void> {
     const gzipBytes = gzipSync(fs.readFileSync(bundle.absolutePath), { level: 9 }).length;
     const stub = await startStub();
     const runs: Run[] = [];
+    const bare: number[] = [];
     try {
-        for (let run = 0; run < options.runs; run++) runs.push(await coldRun(bundle.absolutePath, stub.url));
+        for (let run = 0; run < options.runs; run++) {
+            runs.push(await coldRun(bundle.absolutePath, stub.url));
+            bare.push(await bareNodeMs());
+        }
     } finally {
         stub.close();
     }
@@ -159,6 +173,7 @@ async function main(): Promise<void> {
             medianColdMs: round(median(runs.map((r) => r.coldMs))),
             rangeColdMs: [round(Math.min(...runs.map((r) => r.coldMs))), round(Math.max(...runs.map((r) => r.coldMs)))],
             medianProcessMs: round(median(runs.map((r) => r.processMs))),
+            medianBareNodeMs: round(median(bare)),
         },
         targets: { bundleBytes: TARGET.bundleBytes, coldMs: TARGET.coldMs },
         node: process.version,
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
         [
             `Restore validation Lambda (${result.node}, ${options.runs} cold runs, each a fresh node process)`,
             `  bundle       ${bundle.file}: ${bundle.bytes.toLocaleString("en-US")} bytes (${gzipBytes.toLocaleString("en-US")} gzipped), sha256 ${bundle.sha256}, built in ${result.bundle.buildMs} ms`,
-            `  cold start   load ${result.cold.medianLoadMs} ms + handle one event ${result.cold.medianHandleMs} ms = ${result.cold.medianColdMs} ms median (range ${result.cold.rangeColdMs.join("-")} ms); whole process ${result.cold.medianProcessMs} ms`,
+            `  cold start   load ${result.cold.medianLoadMs} ms + handle one event ${result.cold.medianHandleMs} ms = ${result.cold.medianColdMs} ms median (range ${result.cold.rangeColdMs.join("-")} ms); whole process ${result.cold.medianProcessMs} ms (a bare \`node -e 0\` takes ${result.cold.medianBareNodeMs} ms here)`,
             `  targets      bundle under 1 MB: ${met(bundle.bytes < TARGET.bundleBytes)}; load and handle under ${TARGET.coldMs} ms: ${met(result.cold.medianColdMs < TARGET.coldMs)}`,
             "",
         ].join("\n"),
