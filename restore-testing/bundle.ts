@@ -74,15 +74,15 @@ function buildOptions(projectDir: string, outfile: string): esbuild.BuildOptions
     };
 }
 
-let building: Promise<ValidatorBundle> | undefined;
+const building = new Map<string, Promise<ValidatorBundle>>();
 
 /**
- * Builds the bundle once per process into dist/restore-testing/index.js under the project directory. Rejects with an
- * Error whose message says what failed and how to fix it. Pulumi inputs take promises, so components use it directly.
+ * Builds the bundle once per process (and project directory) into dist/restore-testing/index.js. Rejects with an Error
+ * whose message says what failed and how to fix it. Pulumi inputs take promises, so components use it directly.
  */
 export function validatorBundle(projectDir = projectDirectory()): Promise<ValidatorBundle> {
-    building ??= build(projectDir);
-    return building;
+    if (!building.has(projectDir)) building.set(projectDir, buildValidatorBundle(projectDir));
+    return building.get(projectDir)!;
 }
 
 /** The bundle's bytes, built afresh in memory (nothing written): what the reproducibility test compares. */
@@ -91,7 +91,8 @@ export async function bundleBytes(projectDir = projectDirectory()): Promise<Uint
     return result.outputFiles![0].contents;
 }
 
-async function build(projectDir: string): Promise<ValidatorBundle> {
+/** Builds and writes the bundle now, without the per-process memo. */
+export async function buildValidatorBundle(projectDir: string): Promise<ValidatorBundle> {
     const absolutePath = path.join(projectDir, BUNDLE_FILE);
     let code: Uint8Array;
     try {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bundleBytes, projectDirectory, validatorBundle } from "../bundle";
+import { buildValidatorBundle, bundleBytes, projectDirectory, validatorBundle } from "../bundle";
 
 describe("the validation Lambda's bundle", function () {
     // Two esbuild runs of the handler and the SDK clients.
@@ -18,6 +18,21 @@ describe("the validation Lambda's bundle", function () {
         assert.ok(first.bytes < 1024 * 1024, `${first.bytes} bytes`);
         assert.equal(Buffer.from(again).includes(Buffer.from(projectDir)), false, "the bundle names no absolute path of this checkout");
         assert.deepEqual(fs.readFileSync(first.absolutePath), Buffer.from(again));
+    });
+
+    it("fails with the reason and what to do when the handler cannot be bundled", async () => {
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-handler-"));
+        try {
+            await assert.rejects(buildValidatorBundle(empty), (error: Error) => {
+                assert.match(
+                    error.message,
+                    /^cannot bundle the restore validation Lambda \(restore-testing\/handler\.ts\): .*Could not resolve.*; run `npm ci`/,
+                );
+                return true;
+            });
+        } finally {
+            fs.rmSync(empty, { recursive: true, force: true });
+        }
     });
 
     it("loads as a Lambda handler that answers a malformed event without calling AWS", async () => {
