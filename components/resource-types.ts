@@ -167,7 +167,10 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
         token: TYPE.launchTemplate,
         short: "launch template",
         global: false,
-        offline: (c) => ({ id: `lt-${randomSuffix(c)}`, state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:launch-template/lt-${randomSuffix(c)}`, latestVersion: 1 } }),
+        offline: (c) => ({
+            id: `lt-${randomSuffix(c)}`,
+            state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:launch-template/lt-${randomSuffix(c)}`, latestVersion: 1 },
+        }),
     },
     {
         token: TYPE.instance,
