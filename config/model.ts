@@ -50,6 +50,8 @@ export interface EnvironmentModel {
 
 export interface ManagementAccountModel {
     target: Target;
+    /** Whether some workload account runs restore testing: the workload deployment role then manages its resources. */
+    restoreTestingInWorkloadAccounts?: boolean;
     /** The deployment-role bootstrap, when configured. */
     bootstrap?: BootstrapModel;
 }

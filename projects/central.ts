@@ -5,12 +5,17 @@
 import * as aws from "@pulumi/aws";
 import { backupRegionSettings } from "../components/region-settings";
 import { TYPE } from "../components/resource-types";
-import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES } from "../components/restore-testing";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES, withoutRestoreTestingTypes } from "../components/restore-testing";
 import { CentralAccountModel, EnvironmentModel } from "../config/model";
 import { validatorBundle } from "../restore-testing/bundle";
 
 /** Every resource type the central program creates: the deployment role in the central account may manage exactly these. */
 export const CENTRAL_RESOURCE_TYPES: readonly string[] = [TYPE.regionSettings, ...RESTORE_TESTING_RESOURCE_TYPES];
+
+/** The types the central deployment role needs: restore testing's only when the central account runs it. */
+export function centralDeploymentTypes(restoreTesting: boolean): string[] {
+    return withoutRestoreTestingTypes(CENTRAL_RESOURCE_TYPES, restoreTesting, [TYPE.regionSettings]);
+}
 
 export interface CentralOutputs {
     alias: string;

@@ -8,8 +8,8 @@ import { DeploymentRoleStackSet } from "../components/deployment-role-stack-set"
 import { TYPE } from "../components/resource-types";
 import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
 import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy } from "../policies";
-import { CENTRAL_RESOURCE_TYPES } from "./central";
-import { WORKLOAD_RESOURCE_TYPES } from "./workload";
+import { centralDeploymentTypes } from "./central";
+import { workloadDeploymentTypes } from "./workload";
 
 /** Every resource type the organization program creates. */
 export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [TYPE.stackSet, TYPE.stackSetInstance];
@@ -30,7 +30,10 @@ export function deploymentRolePoliciesFor(model: OrganizationSlice, kind: Deploy
         namePrefix: model.namePrefix,
         regions: stackSet?.regions ?? model.central.regions,
         backupServiceRoleName: model.roles.backupServiceRoleName,
-        resourceTypes: [...(kind === "central" ? CENTRAL_RESOURCE_TYPES : WORKLOAD_RESOURCE_TYPES)],
+        resourceTypes:
+            kind === "central"
+                ? centralDeploymentTypes(model.central.restoreTesting !== undefined)
+                : workloadDeploymentTypes(model.management.restoreTestingInWorkloadAccounts === true),
     });
 }
 

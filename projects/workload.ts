@@ -5,12 +5,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBackup } from "../components/account-backup";
 import { TYPE } from "../components/resource-types";
-import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES } from "../components/restore-testing";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES, withoutRestoreTestingTypes } from "../components/restore-testing";
 import { AccountModel } from "../config/model";
 import { validatorBundle } from "../restore-testing/bundle";
 
-/** Every resource type the workload program creates: the deployment role in workload accounts may manage exactly these. */
-export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
+/** The types of every workload account's AWS Backup stamp. */
+const WORKLOAD_BACKUP_TYPES: readonly string[] = [
     TYPE.regionSettings,
     TYPE.key,
     TYPE.alias,
@@ -21,9 +21,19 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
     TYPE.selection,
     TYPE.role,
     TYPE.rolePolicyAttachment,
-    // Only in accounts that restoreTesting.accounts lists.
-    ...RESTORE_TESTING_RESOURCE_TYPES,
 ];
+
+/** Every resource type the workload program creates: the deployment role in workload accounts may manage exactly these. */
+export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
+    ...WORKLOAD_BACKUP_TYPES,
+    // Only in accounts that restoreTesting.accounts lists.
+    ...RESTORE_TESTING_RESOURCE_TYPES.filter((type) => !WORKLOAD_BACKUP_TYPES.includes(type)),
+];
+
+/** The types the workload deployment role needs: restore testing's only when some workload account runs it. */
+export function workloadDeploymentTypes(restoreTesting: boolean): string[] {
+    return withoutRestoreTestingTypes(WORKLOAD_RESOURCE_TYPES, restoreTesting, WORKLOAD_BACKUP_TYPES);
+}
 
 export interface WorkloadOutputs {
     alias: string;

@@ -109,10 +109,7 @@ describe("npm run plan", () => {
         const actions = printed.policies.workload.flatMap((d) => d.Statement.flatMap((s) => [s.Action].flat()));
         assert.ok(actions.includes("backup:CreateBackupVault") && actions.includes("iam:PassRole") && actions.includes("backup-storage:MountCapsule"));
         const text = await runPlan({ stack: "prod", deploymentPolicy: "workload" }, PROJECT_DIR);
-        assert.match(
-            text.output,
-            /^# Deployment role BackupPlatformDeployment in workload accounts: \d+ managed polic(y|ies) \(\d,\d{3}(, \d,\d{3})* of 6,144/,
-        );
+        assert.match(text.output, /^# Deployment role BackupPlatformDeployment in workload accounts: 1 managed policy \(\d,\d{3} of 6,144/);
     });
 
     it("prints every mistake of an invalid config with its path and file position, plans nothing, and exits 1", async () => {

@@ -4,6 +4,7 @@ import { EnvironmentModel } from "../config/model";
 import { RESTORE_TESTING_NAME } from "../config/sections/restore-testing";
 import { PolicyDocument } from "../policies";
 import { REPORTING_ACTIONS, VALIDATOR_ACTIONS } from "../restore-testing/permissions";
+import { deploymentRolePoliciesFor } from "../projects/organization";
 import { findUnknownIamNames } from "./support/iam-data";
 import { Graph, loadStack, planStack, stackValues, validate } from "./support/graph";
 
@@ -138,6 +139,47 @@ describe("restore testing, planned offline", () => {
             const document = JSON.parse(String(policy.inputs.policy)) as PolicyDocument;
             assert.deepEqual(document.Statement[0].Principal, { Service: "events.amazonaws.com" });
             assert.match(JSON.stringify(document.Statement[0].Condition), /arn:aws:events:[a-z0-9-]+:500000000002:rule\/acme-backup-restore-validation/);
+        }
+    });
+});
+
+describe("the deployment role and restore testing", () => {
+    const actions = (documents: PolicyDocument[]) => documents.flatMap(actionsOf);
+
+    it("may manage restore testing's Lambda, queue and alarms only in the kinds of account that run restore testing", async () => {
+        const prod = loadStack("prod");
+        const dev = loadStack("dev");
+        assert.ok(!actions(deploymentRolePoliciesFor(prod, "workload")).includes("lambda:CreateFunction"), "prod's workload accounts run no restore tests");
+        for (const [model, kind] of [
+            [prod, "central"],
+            [dev, "central"],
+            [dev, "workload"],
+        ] as const) {
+            const documents = deploymentRolePoliciesFor(model, kind);
+            const granted = actions(documents);
+            for (const action of [
+                "backup:CreateRestoreTestingPlan",
+                "backup:CreateRestoreTestingSelection",
+                "lambda:CreateFunction",
+                "events:PutRule",
+                "cloudwatch:PutMetricAlarm",
+            ]) {
+                assert.ok(granted.includes(action), `${kind}: ${action}`);
+            }
+            for (const document of documents) assert.deepEqual(await findUnknownIamNames(document), []);
+            const passRoles = documents.flatMap((d) => d.Statement).filter((statement) => [statement.Action].flat().includes("iam:PassRole"));
+            assert.ok(
+                passRoles.some(
+                    (statement) =>
+                        /restore-validator-\*$/.test(String(statement.Resource)) && JSON.stringify(statement.Condition).includes("lambda.amazonaws.com"),
+                ),
+            );
+            assert.ok(
+                passRoles.some(
+                    (statement) =>
+                        /restore-testing-\*$/.test(String(statement.Resource)) && JSON.stringify(statement.Condition).includes("backup.amazonaws.com"),
+                ),
+            );
         }
     });
 });

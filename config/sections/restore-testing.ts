@@ -449,5 +449,10 @@ export function withRestoreTesting(env: SectionEnvironment, model: EnvironmentMo
         warnAboutRegions(env, `account ${account.alias}`, testing, config);
         return { ...account, restoreTesting: testing };
     });
-    return { ...model, central: centralTesting ? { ...central, restoreTesting: centralTesting } : central, accounts };
+    return {
+        ...model,
+        management: { ...model.management, restoreTestingInWorkloadAccounts: config.accounts.length > 0 },
+        central: centralTesting ? { ...central, restoreTesting: centralTesting } : central,
+        accounts,
+    };
 }
