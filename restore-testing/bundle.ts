@@ -7,7 +7,7 @@
  * timestamp is written, and esbuild's output depends only on its inputs and options.
  */
 import { createHash } from "crypto";
-import * as esbuild from "esbuild";
+import type * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -87,7 +87,9 @@ export function validatorBundle(projectDir = projectDirectory()): Promise<Valida
 
 /** The bundle's bytes, built afresh in memory (nothing written): what the reproducibility test compares. */
 export async function bundleBytes(projectDir = projectDirectory()): Promise<Uint8Array> {
-    const result = await esbuild.build({ ...buildOptions(projectDir, path.join(projectDir, BUNDLE_FILE)), write: false });
+    // Loaded here, not at the top: plans and programs without restore testing never load esbuild.
+    const { build } = await import("esbuild");
+    const result = await build({ ...buildOptions(projectDir, path.join(projectDir, BUNDLE_FILE)), write: false });
     return result.outputFiles![0].contents;
 }
 
