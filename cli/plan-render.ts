@@ -58,12 +58,19 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
             return `subscription ${inputs.protocol} ${inputs.endpoint}`;
         case TYPE.eventBus:
             return `event bus ${inputs.name} (the organization may put events)`;
-        case TYPE.eventRule:
+        case TYPE.eventRule: {
+            const pattern = JSON.parse(String(inputs.eventPattern ?? "{}")) as { detail?: { restoreTestingPlanArn?: string[] } };
+            const plans = pattern.detail?.restoreTestingPlanArn;
+            if (plans) return `event rule ${inputs.name}: completed restore jobs of ${plans.length} restore testing plan(s), dead-letter queue`;
             return `event rule ${inputs.name}${inputs.eventBusName ? ` on bus ${inputs.eventBusName}` : ""}: failed backup, copy and restore jobs`;
+        }
         case TYPE.eventTarget:
             return `event target of ${inputs.rule}: ${String(inputs.arn).split(":").slice(5).join(":")} in account ${String(inputs.arn).split(":")[4]}${inputs.roleArn ? " (as the event-forwarding role)" : ""}`;
-        case TYPE.metricAlarm:
-            return `alarm ${inputs.name}: ${inputs.threshold} or more failed jobs in ${Number(inputs.period) / 60} minutes → alert topic`;
+        case TYPE.metricAlarm: {
+            const actions = (inputs.alarmActions as string[] | undefined) ?? [];
+            const metric = inputs.metricName ? `${inputs.metricName} ` : "";
+            return `alarm ${inputs.name}: ${metric}>= ${inputs.threshold} in ${Number(inputs.period) / 60} minutes → ${actions.length > 0 ? actions.map((arn) => arn.split(":").pop()).join(", ") : "no action"}`;
+        }
         case TYPE.framework:
             return `audit framework ${inputs.name}: ${(inputs.controls as any[]).map((control) => control.name).join(", ")}`;
         case TYPE.reportPlan: {
@@ -158,6 +165,28 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
             const selections = (inputs.resourceSelection ?? []) as Array<{ resources: string[]; tieringDownSettingsInDays: number }>;
             return `backup tiering ${inputs.tieringConfigurationName} of vault ${inputs.backupVaultName}: ${selections.map((s) => `${s.resources.length} bucket(s) after ${s.tieringDownSettingsInDays}d`).join(", ")}`;
         }
+        case TYPE.restoreTestingPlan: {
+            const selection = inputs.recoveryPointSelection ?? {};
+            const selections = siblings.filter(
+                (other) => other.type === TYPE.restoreTestingSelection && other.parent === resource.parent && other.name.startsWith(`${resource.name}-`),
+            );
+            const types = selections.map(
+                (other) => `${(other.inputs as Record<string, any>).protectedResourceType} ${(other.inputs as Record<string, any>).name}`,
+            );
+            return `restore testing plan ${inputs.name}: ${inputs.scheduleExpression} ${inputs.scheduleExpressionTimezone ?? ""}, ${String(selection.algorithm).toLowerCase().replace(/_/g, " ")} of ${selection.selectionWindowDays} days from ${(selection.includeVaults ?? []).length} vault(s); selections: ${types.join(", ")}`;
+        }
+        case TYPE.lambdaFunction:
+            return `Lambda ${inputs.name} (${inputs.runtime}, ${inputs.timeout} s, ${inputs.memorySize} MB): ${inputs.description}`;
+        case TYPE.instance:
+            return `EC2 instance ${inputs.tags?.Name ?? resource.name} (tags ${JSON.stringify(inputs.tags ?? {})})`;
+        case TYPE.ebsVolume:
+            return `EBS volume ${inputs.size} GiB ${inputs.type}${inputs.encrypted ? ", encrypted" : ""}`;
+        case TYPE.dynamodbTable:
+            return `DynamoDB table ${inputs.name} (${inputs.billingMode})`;
+        case TYPE.bucket:
+            return `S3 bucket ${inputs.bucket}`;
+        case TYPE.bucketObject:
+            return `S3 object ${inputs.key}`;
         default:
             return undefined;
     }

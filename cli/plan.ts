@@ -12,7 +12,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Finding, renderFinding } from "../config/findings";
+import { CONFIG_NAMESPACE } from "../config/constants";
 import { readStackFile, StackFile, stackFilePath, validateStackFile } from "../config/load";
+import { DEMO_PROJECT } from "../projects/demo-workload/config";
+import { planDemoStackFile, programOfStackFile } from "./plan-demo";
 import { Piscina } from "piscina";
 import { EnvironmentModel, modelForTarget, targetsInScope } from "../config/model";
 import { formatScope, parseScope, parseStackName, stackNameFor } from "../config/scope";
@@ -179,6 +182,17 @@ export async function streamPlan(options: PlanOptions, projectDir: string, write
     const { file, stack, scopeText } = resolveInputs(options, projectDir);
     const planning = (options.deploymentPolicy === undefined || options.deploymentPolicy === false) && !options.policyPackConfig && !options.diagram;
     const { stackFile, findings: readFindings } = readStackFile(file);
+    // A stack file of another program of this repository (the demo workload) is planned by that program.
+    if (stackFile && planning) {
+        const program = programOfStackFile(stackFile.allKeys, CONFIG_NAMESPACE);
+        if (program === undefined) {
+            await write(`${file}: mixes ${CONFIG_NAMESPACE}: and ${DEMO_PROJECT}: keys; a stack file configures one program\n`);
+            return 1;
+        }
+        // Its stack is named after its file (Pulumi.sandbox.yaml: sandbox), as `pulumi up` in its project would name it.
+        const demoStack = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1] ?? stack;
+        if (program === "demo") return planDemoStackFile(file, demoStack, stackFile.allKeys, options.json === true, write);
+    }
     // How many targets there will be, from the raw config, so worker threads can start loading during validation.
     const scopeValue = scopeText ?? stackFile?.values.scope;
     const accounts = stackFile?.values.accounts;
@@ -242,8 +256,21 @@ async function planValidated(
     }
     const scope = formatScope(model.scope);
     const format: PlanFormat = options.json ? "json" : "summary";
+    // The validation Lambda's bundle is built once here, so a build failure stops the plan with its reason before any
+    // target is evaluated, and the summary can show what would be deployed.
+    let bundleLine = "";
+    if (usesRestoreTesting(model)) {
+        const { validatorBundle } = await import("../restore-testing/bundle");
+        try {
+            const bundle = await validatorBundle(projectDirOf(file));
+            bundleLine = `Restore validation Lambda bundle: ${bundle.file}, ${bundle.bytes.toLocaleString("en-US")} bytes, sha256 ${bundle.sha256}\n\n`;
+        } catch (error) {
+            await write(`plan failed: ${(error as Error).message}\n`);
+            return 2;
+        }
+    }
     const evaluator = workerPool ?? (await inThisThread());
-    await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file));
+    await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file) + bundleLine);
     const stats = await evaluateTargets(model, format, evaluator, write);
     // The engine rejects two resources with one URN; the mock runtime does not, so check here, across all targets.
     const seen = new Set<string>();
@@ -254,6 +281,20 @@ async function planValidated(
     const anyResources = stats.some((target) => target.registrations > 0);
     await write(options.json ? renderJsonFooter(anyResources, findings) + "\n" : renderSummaryFooter(stats, findings));
     return findings.some((finding) => finding.severity === "error") ? 1 : 0;
+}
+
+/** Whether any target in the model's scope runs restore testing (and so deploys the validation Lambda). */
+function usesRestoreTesting(model: EnvironmentModel): boolean {
+    return targetsInScope(model).some((target) =>
+        target.kind === "central"
+            ? model.central.restoreTesting !== undefined
+            : target.kind === "workload" && model.accounts.some((account) => account.id === target.id && account.restoreTesting !== undefined),
+    );
+}
+
+/** The project the plan runs in: the bundle is built from its sources, whichever stack file is planned. */
+function projectDirOf(_file: string): string {
+    return findProjectDir(__dirname);
 }
 
 /** Plans into a string: for tests and callers that want the whole output. */

@@ -72,6 +72,21 @@ export const TYPE = {
     configRecorder: "aws:cfg/recorder:Recorder",
     configDeliveryChannel: "aws:cfg/deliveryChannel:DeliveryChannel",
     configRecorderStatus: "aws:cfg/recorderStatus:RecorderStatus",
+    restoreTestingPlan: "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+    restoreTestingSelection: "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+    lambdaFunction: "aws:lambda/function:Function",
+    lambdaPermission: "aws:lambda/permission:Permission",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    queue: "aws:sqs/queue:Queue",
+    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    // The demo workload's (projects/demo-workload): what a sandbox account backs up.
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    instance: "aws:ec2/instance:Instance",
+    ebsVolume: "aws:ebs/volume:Volume",
+    volumeAttachment: "aws:ec2/volumeAttachment:VolumeAttachment",
+    dynamodbTable: "aws:dynamodb/table:Table",
+    dynamodbTableItem: "aws:dynamodb/tableItem:TableItem",
+    bucketObject: "aws:s3/bucketObjectv2:BucketObjectv2",
 } as const;
 
 const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
@@ -189,12 +204,79 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     },
     { token: TYPE.eventTarget, short: "event target", global: false },
     {
+        // AWS Backup appends a random id to the plan's name in its ARN (Service Authorization Reference, restoreTestingPlan).
+        token: TYPE.restoreTestingPlan,
+        short: "restore testing plan",
+        global: false,
+        offline: (c) => ({
+            id: c.inputs.name,
+            state: { ...c.inputs, arn: `${arnBase(c, "backup")}:restore-testing-plan:${c.inputs.name}-${randomSuffix(c)}` },
+        }),
+    },
+    { token: TYPE.restoreTestingSelection, short: "restore testing selection", global: false },
+    { token: TYPE.rolePolicy, short: "IAM inline policy", global: true },
+    {
+        token: TYPE.lambdaFunction,
+        short: "Lambda function",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "lambda")}:function:${c.inputs.name}` } }),
+    },
+    { token: TYPE.lambdaPermission, short: "Lambda permission", global: false },
+    {
+        token: TYPE.logGroup,
+        short: "log group",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "logs")}:log-group:${c.inputs.name}` } }),
+    },
+    {
+        token: TYPE.queue,
+        short: "SQS queue",
+        global: false,
+        offline: (c) => ({
+            id: `https://sqs.${c.region}.amazonaws.com/${c.account}/${c.inputs.name}`,
+            state: { ...c.inputs, arn: `${arnBase(c, "sqs")}:${c.inputs.name}`, url: `https://sqs.${c.region}.amazonaws.com/${c.account}/${c.inputs.name}` },
+        }),
+    },
+    { token: TYPE.queuePolicy, short: "SQS queue policy", global: false },
+    {
         token: TYPE.metricAlarm,
         short: "CloudWatch alarm",
         global: false,
         offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "cloudwatch")}:alarm:${c.inputs.name}` } }),
     },
     // S3 buckets live in a region, but their names and ARNs are global.
+    {
+        token: TYPE.launchTemplate,
+        short: "launch template",
+        global: false,
+        offline: (c) => ({
+            id: `lt-${randomSuffix(c)}`,
+            state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:launch-template/lt-${randomSuffix(c)}`, latestVersion: 1 },
+        }),
+    },
+    {
+        token: TYPE.instance,
+        short: "EC2 instance",
+        global: false,
+        offline: (c) => ({
+            id: `i-${randomSuffix(c)}`,
+            state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:instance/i-${randomSuffix(c)}`, availabilityZone: `${c.region}a` },
+        }),
+    },
+    {
+        token: TYPE.ebsVolume,
+        short: "EBS volume",
+        global: false,
+        offline: (c) => ({ id: `vol-${randomSuffix(c)}`, state: { ...c.inputs, arn: `${arnBase(c, "ec2")}:volume/vol-${randomSuffix(c)}` } }),
+    },
+    { token: TYPE.volumeAttachment, short: "volume attachment", global: false },
+    {
+        token: TYPE.dynamodbTable,
+        short: "DynamoDB table",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "dynamodb")}:table/${c.inputs.name}` } }),
+    },
+    { token: TYPE.dynamodbTableItem, short: "DynamoDB item", global: false },
     {
         token: TYPE.bucket,
         short: "S3 bucket",
@@ -210,7 +292,6 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     { token: TYPE.bucketIntelligentTiering, short: "Intelligent-Tiering archive", global: false },
     { token: TYPE.bucketObjectLock, short: "Object Lock", global: false },
     { token: TYPE.bucketReplication, short: "replication", global: false },
-    { token: TYPE.rolePolicy, short: "inline role policy", global: true },
     {
         token: TYPE.schedule,
         short: "schedule",
@@ -230,7 +311,15 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     { token: TYPE.configRecorder, short: "AWS Config recorder", global: false, offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs } }) },
     { token: TYPE.configDeliveryChannel, short: "AWS Config delivery channel", global: false, offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs } }) },
     { token: TYPE.configRecorderStatus, short: "AWS Config recorder status", global: false },
+    { token: TYPE.bucketObject, short: "S3 object", global: false },
 ];
+
+/** A stable stand-in for the random part AWS adds to some ARNs, derived from the logical name. */
+function randomSuffix(context: OfflineContext): string {
+    let hash = 0;
+    for (const char of context.name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    return hash.toString(36).padStart(6, "0").slice(-6);
+}
 
 const BY_TOKEN = new Map(RESOURCE_TYPES.map((type) => [type.token, type]));
 

@@ -21,6 +21,7 @@ import { buildRollout } from "./sections/rollout";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, platformTags, scopeSection, tagsSection } from "./sections/settings";
 import { didYouMean } from "./suggest";
 import { physicalNames } from "./model";
+import { withRestoreTesting } from "./sections/restore-testing";
 
 export { CONFIG_NAMESPACE };
 
@@ -83,7 +84,7 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
     const central = env.get(centralAccountSection)!;
     const partition = rules.partitionOf(central.regions[0]);
     const namePrefix = env.get(namePrefixSection)!;
-    return {
+    return withRestoreTesting(env, {
         environment: env.environment,
         stack,
         scope,
@@ -105,5 +106,5 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
         central: buildCentral(env, partition),
         accounts: buildAccounts(env, partition),
         rollout: buildRollout(env),
-    };
+    });
 }

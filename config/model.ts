@@ -55,6 +55,8 @@ export interface EnvironmentModel {
 
 export interface ManagementAccountModel {
     target: Target;
+    /** Whether some workload account runs restore testing: the workload deployment role then manages its resources. */
+    restoreTestingInWorkloadAccounts?: boolean;
     /** The deployment-role bootstrap, when configured. */
     bootstrap?: BootstrapModel;
     /** Organizations policies: service control, backup and tag policies, and the tier tag the policy pack checks. */
@@ -127,6 +129,8 @@ export interface CentralAccountModel {
     alerts: CentralAlertsModel;
     /** Backup Audit Manager: framework, report plans and their bucket, when configured. */
     audit?: AuditModel;
+    /** Restore testing in the central account (restoreTesting config), if any. */
+    restoreTesting?: RestoreTestingModel;
 }
 
 export interface CentralBackupModel {
@@ -214,6 +218,8 @@ export interface AccountModel {
     centralAccountId: string;
     /** Role EventBridge assumes to forward this account's failed-job events to the central event bus. */
     eventsRole: { name: string; arn: string; eventBusArns: string[] };
+    /** Restore testing in this workload account, where restoreTesting.accounts names it. */
+    restoreTesting?: RestoreTestingModel;
 }
 
 /**
@@ -604,3 +610,90 @@ export function modelForTarget(model: EnvironmentModel, target: Target): Environ
             return { ...model, scope, accounts: model.accounts.filter((account) => account.id === target.id) };
     }
 }
+
+/**
+ * Restore testing in one account: in each of its regions, AWS Backup restore testing plans restore recent recovery
+ * points into throw-away resources, and a Lambda checks that each is usable and records the verdict with AWS Backup.
+ */
+export interface RestoreTestingModel {
+    /** Settings of the validation Lambda, the same in every region. */
+    validator: RestoreValidatorSettings;
+    regions: RestoreTestingRegionModel[];
+}
+
+export interface RestoreValidatorSettings {
+    /** Lambda timeout; validators wait for restored resources at most this long minus the time kept for reporting. */
+    timeoutSeconds: number;
+    memoryMb: number;
+    /** Retention of the function's log group. */
+    logRetentionDays: number;
+}
+
+export interface RestoreTestingRegionModel {
+    region: string;
+    /** Role AWS Backup assumes to restore (the selections' IamRoleArn). */
+    restoreRole: { name: string; arn: string };
+    /** Role the validation Lambda runs as. */
+    validatorRole: { name: string; arn: string };
+    functionName: string;
+    functionArn: string;
+    logGroupName: string;
+    deadLetterQueueName: string;
+    deadLetterQueueArn: string;
+    ruleName: string;
+    /** The central alert topic of this region, where alarms go; absent when the central account has no such region. */
+    alertTopicArn?: string;
+    /** Vaults whose recovery points are restored: the central vault in the central account, the account's own vaults elsewhere. */
+    includeVaultArns: string[];
+    plans: RestoreTestingPlanModel[];
+    /** Resource types the plans select, each once, in order. */
+    resourceTypes: string[];
+}
+
+export interface RestoreTestingPlanModel {
+    /** Key under `restoreTesting.plans`. */
+    key: string;
+    /** Physical name: letters, digits and underscores only, and it cannot change after creation. */
+    name: string;
+    /** The plan's ARN up to the random id AWS Backup appends (`...:restore-testing-plan:<name>-`). */
+    arnPrefix: string;
+    schedule: string;
+    timezone: string;
+    startWindowHours: number;
+    algorithm: "LATEST_WITHIN_WINDOW" | "RANDOM_WITHIN_WINDOW";
+    recoveryPointTypes: Array<"SNAPSHOT" | "CONTINUOUS">;
+    selectionWindowDays: number;
+    selections: RestoreTestingSelectionModel[];
+}
+
+export interface RestoreTestingSelectionModel {
+    name: string;
+    /** AWS Backup resource type, e.g. `EC2`, `DynamoDB`. */
+    resourceType: string;
+    /** `["*"]` (with conditions) or up to 30 protected resource ARNs. */
+    resources: string[];
+    /** Tag conditions on the protected resources, keys as `aws:ResourceTag/<key>`. */
+    conditions: { stringEquals: TagConditionModel[]; stringNotEquals: TagConditionModel[] };
+    validationWindowHours: number;
+    /** RestoreMetadataOverrides: the region's network settings for this type, then the selection's own overrides. */
+    metadataOverrides: Record<string, string>;
+}
+
+/** Names of the restore testing resources; plan and selection names allow only letters, digits and underscores. */
+export const restoreTestingNames = {
+    plan: (prefix: string, key: string) => `${prefix.replace(/-/g, "_")}_${key}`,
+    restoreRole: (prefix: string, region: string) => `${prefix}-restore-testing-${region}`,
+    validatorRole: (prefix: string, region: string) => `${prefix}-restore-validator-${region}`,
+    function: (prefix: string) => `${prefix}-restore-validator`,
+    deadLetterQueue: (prefix: string) => `${prefix}-restore-validator-dlq`,
+    rule: (prefix: string) => `${prefix}-restore-validation`,
+    logGroup: (functionName: string) => `/aws/lambda/${functionName}`,
+};
+
+export const restoreTestingArns = {
+    planPrefix: (partition: string, region: string, accountId: string, planName: string) =>
+        `arn:${partition}:backup:${region}:${accountId}:restore-testing-plan:${planName}-`,
+    function: (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:lambda:${region}:${accountId}:function:${name}`,
+    queue: (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:sqs:${region}:${accountId}:${name}`,
+    logGroup: (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`,
+};

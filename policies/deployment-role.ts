@@ -145,6 +145,11 @@ function withoutResourceLevelPermissions(targets: DeploymentTargets, actions: st
  * Buckets are protect + retainOnDelete without forceDestroy: no s3:DeleteBucket, and the buckets' own policy denies it.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  */
+/** Restore testing plans are named `<prefix with _ for ->_<key>` and their ARNs end in `-<random id>`. */
+function restoreTestingPlans(scope: DeploymentRoleScope): string {
+    return `arn:${scope.partition}:backup:*:${PRINCIPAL_ACCOUNT}:restore-testing-plan:${scope.namePrefix.replace(/-/g, "_")}_*`;
+}
+
 /** Bucket names are lowercase (S3 naming rules), so the pattern is the lowercased prefix. */
 function platformBuckets(scope: DeploymentRoleScope, actions: string[]): PolicyStatement {
     const targets = deploymentTargets(scope);
@@ -743,6 +748,172 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
             "config:StartConfigurationRecorder",
             "config:StopConfigurationRecorder",
         ]),
+    ],
+
+    /**
+     * backup/restore_testing_plan.go: create CreateRestoreTestingPlan (with tags) then GetRestoreTestingPlan; read
+     * GetRestoreTestingPlan and ListTags; update UpdateRestoreTestingPlan and TagResource/UntagResource; delete
+     * DeleteRestoreTestingPlan. Plan ARNs end in a random id, so they are scoped by the platform's name prefix
+     * (plan names are the prefix with underscores for hyphens).
+     * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html
+     */
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformRestoreTestingPlans",
+                [
+                    "backup:CreateRestoreTestingPlan",
+                    "backup:DeleteRestoreTestingPlan",
+                    "backup:GetRestoreTestingPlan",
+                    "backup:ListTags",
+                    "backup:TagResource",
+                    "backup:UntagResource",
+                    "backup:UpdateRestoreTestingPlan",
+                ],
+                restoreTestingPlans(scope),
+                inRegions(targets),
+            ),
+        ];
+    },
+
+    /**
+     * backup/restore_testing_selection.go: create CreateRestoreTestingSelection, read GetRestoreTestingSelection, update
+     * UpdateRestoreTestingSelection, delete DeleteRestoreTestingSelection, all authorized on the plan. A selection hands
+     * AWS Backup the role it restores with (iam:PassRole), only the platform's restore testing roles and only to AWS Backup.
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+     */
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformRestoreTestingPlans",
+                [
+                    "backup:CreateRestoreTestingSelection",
+                    "backup:DeleteRestoreTestingSelection",
+                    "backup:GetRestoreTestingSelection",
+                    "backup:UpdateRestoreTestingSelection",
+                ],
+                restoreTestingPlans(scope),
+                inRegions(targets),
+            ),
+            allow(
+                "PassRestoreTestingRolesOnlyToAwsBackup",
+                ["iam:PassRole"],
+                `arn:${scope.partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.namePrefix}-restore-testing-*`,
+                {
+                    StringEquals: { "iam:PassedToService": BACKUP_SERVICE_PRINCIPAL },
+                },
+            ),
+        ];
+    },
+
+    /**
+     * lambda/function.go: create CreateFunction then GetFunction until active; read GetFunction,
+     * GetFunctionCodeSigningConfig, GetRuntimeManagementConfig and ListVersionsByFunction; update UpdateFunctionCode and
+     * UpdateFunctionConfiguration; tags ListTags/TagResource/UntagResource; delete DeleteFunction. Creating and
+     * updating pass the execution role (iam:PassRole), only the platform's validator roles and only to Lambda.
+     * https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html
+     */
+    "aws:lambda/function:Function": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformFunctions",
+                [
+                    "lambda:CreateFunction",
+                    "lambda:DeleteFunction",
+                    "lambda:GetFunction",
+                    "lambda:GetFunctionCodeSigningConfig",
+                    "lambda:GetRuntimeManagementConfig",
+                    "lambda:ListTags",
+                    "lambda:ListVersionsByFunction",
+                    "lambda:TagResource",
+                    "lambda:UntagResource",
+                    "lambda:UpdateFunctionCode",
+                    "lambda:UpdateFunctionConfiguration",
+                ],
+                `arn:${scope.partition}:lambda:*:${PRINCIPAL_ACCOUNT}:function:${scope.namePrefix}-*`,
+                inRegions(targets),
+            ),
+            allow(
+                "PassValidatorRolesOnlyToLambda",
+                ["iam:PassRole"],
+                `arn:${scope.partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.namePrefix}-restore-validator-*`,
+                {
+                    StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" },
+                },
+            ),
+        ];
+    },
+
+    /** lambda/permission.go: create AddPermission, read GetPolicy, delete RemovePermission. */
+    "aws:lambda/permission:Permission": (scope) => [
+        allow(
+            "PlatformFunctions",
+            ["lambda:AddPermission", "lambda:GetPolicy", "lambda:RemovePermission"],
+            `arn:${scope.partition}:lambda:*:${PRINCIPAL_ACCOUNT}:function:${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
+
+    /**
+     * logs/group.go: create CreateLogGroup (with tags) and PutRetentionPolicy; read DescribeLogGroups (no resource-level
+     * permissions) and ListTagsForResource; update PutRetentionPolicy/DeleteRetentionPolicy and TagResource/UntagResource;
+     * delete DeleteLogGroup. https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+     */
+    "aws:cloudwatch/logGroup:LogGroup": (scope) => {
+        const targets = deploymentTargets(scope);
+        return [
+            allow(
+                "PlatformLogGroups",
+                [
+                    "logs:CreateLogGroup",
+                    "logs:DeleteLogGroup",
+                    "logs:DeleteRetentionPolicy",
+                    "logs:ListTagsForResource",
+                    "logs:PutRetentionPolicy",
+                    "logs:TagResource",
+                    "logs:UntagResource",
+                ],
+                `arn:${scope.partition}:logs:*:${PRINCIPAL_ACCOUNT}:log-group:/aws/lambda/${scope.namePrefix}-*`,
+                inRegions(targets),
+            ),
+            withoutResourceLevelPermissions(targets, ["logs:DescribeLogGroups"]),
+        ];
+    },
+
+    /**
+     * sqs/queue.go: create CreateQueue (with tags) then GetQueueAttributes; read GetQueueUrl, GetQueueAttributes and
+     * ListQueueTags; update SetQueueAttributes and TagQueue/UntagQueue; delete DeleteQueue.
+     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+     */
+    "aws:sqs/queue:Queue": (scope) => [
+        allow(
+            "PlatformQueues",
+            [
+                "sqs:CreateQueue",
+                "sqs:DeleteQueue",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "sqs:ListQueueTags",
+                "sqs:SetQueueAttributes",
+                "sqs:TagQueue",
+                "sqs:UntagQueue",
+            ],
+            `arn:${scope.partition}:sqs:*:${PRINCIPAL_ACCOUNT}:${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
+    ],
+
+    /** sqs/queue_policy.go: create, update and delete SetQueueAttributes (the Policy attribute), read GetQueueAttributes. */
+    "aws:sqs/queuePolicy:QueuePolicy": (scope) => [
+        allow(
+            "PlatformQueues",
+            ["sqs:GetQueueAttributes", "sqs:SetQueueAttributes"],
+            `arn:${scope.partition}:sqs:*:${PRINCIPAL_ACCOUNT}:${scope.namePrefix}-*`,
+            inRegions(deploymentTargets(scope)),
+        ),
     ],
 });
 

@@ -58,3 +58,5 @@ export {
     scheduledBackupRolePolicy,
     schedulerTrustPolicy,
 } from "./s3-protection";
+export { deadLetterQueuePolicy, lambdaTrustPolicy, restoreValidatorPolicy } from "./restore-validator-role";
+export type { RestoreValidatorPolicyArgs } from "./restore-validator-role";

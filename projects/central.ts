@@ -11,10 +11,13 @@ import { BackupServiceRole } from "../components/backup-service-role";
 import { CentralRegionBackup } from "../components/central-region-backup";
 import { backupRegionSettings } from "../components/region-settings";
 import { TYPE } from "../components/resource-types";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES, withoutRestoreTestingTypes } from "../components/restore-testing";
 import { CentralAccountModel } from "../config/model";
+import { validatorBundle } from "../restore-testing/bundle";
 
 /** Every resource type the central program creates: the deployment role in the central account may manage exactly these. */
-export const CENTRAL_RESOURCE_TYPES: readonly string[] = [
+/** The types of the central account's AWS Backup setup, alerts and audit. */
+const CENTRAL_BACKUP_TYPES: readonly string[] = [
     TYPE.regionSettings,
     TYPE.role,
     TYPE.rolePolicyAttachment,
@@ -43,6 +46,16 @@ export const CENTRAL_RESOURCE_TYPES: readonly string[] = [
     TYPE.configDeliveryChannel,
     TYPE.configRecorderStatus,
 ];
+
+export const CENTRAL_RESOURCE_TYPES: readonly string[] = [
+    ...CENTRAL_BACKUP_TYPES,
+    ...RESTORE_TESTING_RESOURCE_TYPES.filter((type) => !CENTRAL_BACKUP_TYPES.includes(type)),
+];
+
+/** The types the central deployment role needs: restore testing's only when the central account runs it. */
+export function centralDeploymentTypes(restoreTesting: boolean): string[] {
+    return withoutRestoreTestingTypes(CENTRAL_RESOURCE_TYPES, restoreTesting, CENTRAL_BACKUP_TYPES);
+}
 
 export interface CentralOutputs {
     alias: string;
@@ -80,6 +93,15 @@ export function deployCentral(
         outputs.vaultArns[region] = stamp.vaultArn;
         outputs.alertTopicArns[region] = stamp.alertTopicArn;
         if (stamp.airGappedVaultArn) outputs.airGappedVaultArns[region] = stamp.airGappedVaultArn;
+    }
+    const restoreTesting = central.restoreTesting;
+    for (const stamp of restoreTesting?.regions ?? []) {
+        restoreTestingIn(
+            central.alias,
+            { accountId: central.accountId, partition: context.partition, tags: context.tags, settings: restoreTesting!.validator, bundle: validatorBundle() },
+            stamp,
+            { provider },
+        );
     }
     if (central.audit) {
         const audit = new BackupAudit(

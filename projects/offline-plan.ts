@@ -255,13 +255,18 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /** Runs `program(model)` (the platform by default) under the mock runtime and returns the recorded resource graph. */
 export function planEnvironment(model: EnvironmentModel, program: (model: EnvironmentModel) => unknown = deployPlatform): Promise<PlanResult> {
+    return planProgram({ project: PROJECT_NAME, stack: model.stack, partition: model.partition }, () => program(model));
+}
+
+/** Runs any Pulumi program (the platform, or another program of this repository such as the demo workload) under the mock runtime. */
+export function planProgram(context: { project: string; stack: string; partition: string }, program: () => unknown): Promise<PlanResult> {
     const run = queue.then(() =>
         withoutDebugStacks(async () => {
-            const monitor = new RecordingMonitor(model.partition);
-            pulumi.runtime.setMockOptions(monitor, PROJECT_NAME, model.stack, false);
+            const monitor = new RecordingMonitor(context.partition);
+            pulumi.runtime.setMockOptions(monitor, context.project, context.stack, false);
             let outputs: Record<string, unknown> | undefined;
             try {
-                outputs = await pulumi.runtime.runInPulumiStack(async () => program(model));
+                outputs = await pulumi.runtime.runInPulumiStack(async () => program());
                 await settings.waitForRPCs();
             } catch (error) {
                 // Keep what was registered before the failure, so callers can see whether a graph was half-built.

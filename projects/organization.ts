@@ -9,9 +9,9 @@ import { OrganizationBackupSettings } from "../components/organization-backup-se
 import { TYPE } from "../components/resource-types";
 import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
 import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy } from "../policies";
-import { CENTRAL_RESOURCE_TYPES } from "./central";
+import { centralDeploymentTypes } from "./central";
 import { deployGuardrails } from "./guardrails";
-import { WORKLOAD_RESOURCE_TYPES } from "./workload";
+import { workloadDeploymentTypes } from "./workload";
 
 /** Every resource type the organization program creates. */
 export const ORGANIZATION_RESOURCE_TYPES: readonly string[] = [
@@ -42,7 +42,10 @@ export function deploymentRolePoliciesFor(model: OrganizationSlice, kind: Deploy
         namePrefix: model.namePrefix,
         regions: stackSet?.regions ?? model.central.regions,
         backupServiceRoleName: model.roles.backupServiceRoleName,
-        resourceTypes: [...(kind === "central" ? CENTRAL_RESOURCE_TYPES : WORKLOAD_RESOURCE_TYPES)],
+        resourceTypes:
+            kind === "central"
+                ? centralDeploymentTypes(model.central.restoreTesting !== undefined)
+                : workloadDeploymentTypes(model.management.restoreTestingInWorkloadAccounts === true),
     });
 }
 

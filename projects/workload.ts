@@ -6,13 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountBackup } from "../components/account-backup";
 import { ProtectedBucket } from "../components/protected-bucket";
 import { TYPE } from "../components/resource-types";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES, withoutRestoreTestingTypes } from "../components/restore-testing";
 import { S3BackupTiering } from "../components/s3-backup-tiering";
 import { ScheduledBackup } from "../components/scheduled-backup";
 import { deploymentSessionName } from "../config/constants";
 import { AccountModel } from "../config/model";
+import { validatorBundle } from "../restore-testing/bundle";
 
-/** Every resource type the workload program creates: the deployment role in workload accounts may manage exactly these. */
-export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
+/** The types of every workload account's AWS Backup stamp. */
+const WORKLOAD_BACKUP_TYPES: readonly string[] = [
     TYPE.regionSettings,
     TYPE.key,
     TYPE.alias,
@@ -42,6 +44,18 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
     TYPE.eventTarget,
 ];
 
+/** Every resource type the workload program creates: the deployment role in workload accounts may manage exactly these. */
+export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
+    ...WORKLOAD_BACKUP_TYPES,
+    // Only in accounts that restoreTesting.accounts lists.
+    ...RESTORE_TESTING_RESOURCE_TYPES.filter((type) => !WORKLOAD_BACKUP_TYPES.includes(type)),
+];
+
+/** The types the workload deployment role needs: restore testing's only when some workload account runs it. */
+export function workloadDeploymentTypes(restoreTesting: boolean): string[] {
+    return withoutRestoreTestingTypes(WORKLOAD_RESOURCE_TYPES, restoreTesting, WORKLOAD_BACKUP_TYPES);
+}
+
 export interface WorkloadOutputs {
     alias: string;
     backupRoleArn: pulumi.Output<string>;
@@ -59,6 +73,17 @@ export function deployWorkload(
 ): WorkloadOutputs {
     const stamp = new AccountBackup(account.alias, { account, partition: context.partition, tags: context.tags }, { provider });
     deployS3Protection(account, context, provider, stamp);
+    const restoreTesting = account.restoreTesting;
+    for (const region of restoreTesting?.regions ?? []) {
+        const settings = {
+            accountId: account.id,
+            partition: context.partition,
+            tags: context.tags,
+            settings: restoreTesting!.validator,
+            bundle: validatorBundle(),
+        };
+        restoreTestingIn(account.alias, settings, region, { provider });
+    }
     return {
         alias: account.alias,
         backupRoleArn: stamp.backupRoleArn,

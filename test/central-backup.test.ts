@@ -433,12 +433,12 @@ for (const stack of ["dev", "prod"]) {
                     busPolicy.Statement.map((s) => [s.Effect, s.Principal, s.Action, s.Condition]),
                     [["Allow", "*", "events:PutEvents", { StringEquals: { "aws:PrincipalOrgID": model.organization.id } }]],
                 );
-                const target = here.find((r) => r.type === TYPES.eventTarget)!;
+                const target = here.find((r) => r.type === TYPES.eventTarget && r.inputs.rule === model.central.alerts.ruleName)!;
                 assert.equal(target.inputs.arn, model.central.alertTopicArnByRegion[region]);
-                const alarm = here.find((r) => r.type === TYPES.metricAlarm)!;
+                const alarm = here.find((r) => r.type === TYPES.metricAlarm && r.inputs.name === model.central.alerts.alarmName)!;
                 assert.deepEqual(alarm.inputs.alarmActions, [model.central.alertTopicArnByRegion[region]]);
                 assert.deepEqual(alarm.inputs.dimensions, { EventBusName: model.central.alerts.eventBusName, RuleName: model.central.alerts.ruleName });
-                const topic = here.find((r) => r.type === TYPES.topic)!;
+                const topic = here.find((r) => r.type === TYPES.topic && r.inputs.name === model.central.alerts.topicName)!;
                 assert.match(String(topic.inputs.kmsMasterKeyId), new RegExp(`^arn:aws:kms:${region}:${model.central.accountId}:key/`));
             }
         });

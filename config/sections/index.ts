@@ -19,6 +19,7 @@ import { rolloutSection } from "./rollout";
 import { scheduledBackupsSection } from "./scheduled-backups";
 import { breakGlassRoleNameSection, deploymentRoleNameSection, namePrefixSection, scopeSection, tagsSection } from "./settings";
 import { planSourceSection } from "./plan-source";
+import { restoreTestingSection } from "./restore-testing";
 import { serviceControlPoliciesSection } from "./service-control-policies";
 import { tierTagSection } from "./tier-tag";
 import { tiersSection } from "./tiers";
@@ -48,6 +49,7 @@ export const SECTIONS: ReadonlyArray<ConfigSection<unknown>> = [
     protectedBucketsSection,
     scheduledBackupsSection,
     rolloutSection,
+    restoreTestingSection,
     // Last: its check proves the generated backup policies against everything else, once the rest is valid.
     planSourceSection,
 ] as ReadonlyArray<ConfigSection<unknown>>;
