@@ -66,6 +66,9 @@ export class CentralRegionBackup extends pulumi.ComponentResource {
                         deploymentRoleArn,
                         organizationId: copySources.organizationId,
                         organizationalUnitPaths: copySources.organizationalUnitPaths,
+                        restoreRoleArns: (central.restoreTesting?.regions ?? [])
+                            .filter((stamp) => stamp.region === region)
+                            .map((stamp) => stamp.restoreRole.arn),
                     }),
             },
             { parent: this },
@@ -118,7 +121,9 @@ export class CentralRegionBackup extends pulumi.ComponentResource {
                 description: `Encrypts the backup platform's alert topic in account ${accountId}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-                policy: serializePolicy(alertKeyPolicy({ partition, accountId, region, deploymentRoleArn })),
+                policy: serializePolicy(
+                    alertKeyPolicy({ partition, accountId, region, deploymentRoleArn, alarmSourceAccountIds: alerts.alarmSourceAccountIds }),
+                ),
                 tags: args.tags,
             },
             { parent: this, protect: true, retainOnDelete: true },
@@ -132,7 +137,12 @@ export class CentralRegionBackup extends pulumi.ComponentResource {
                 name: alerts.topicName,
                 kmsMasterKeyId: alertKey.arn,
                 policy: serializePolicy(
-                    alertTopicPolicy({ topicArn, eventRuleArn: alerts.ruleArnByRegion[region], alarmArn: alerts.alarmArnByRegion[region] }),
+                    alertTopicPolicy({
+                        topicArn,
+                        eventRuleArn: alerts.ruleArnByRegion[region],
+                        alarmArnPattern: alerts.platformAlarmArnPatternByRegion[region],
+                        alarmSourceAccountIds: alerts.alarmSourceAccountIds,
+                    }),
                 ),
                 tags: args.tags,
             },

@@ -175,6 +175,10 @@ export interface CentralAlertsModel {
     alarmPeriodSeconds: number;
     /** Subscriptions to every central region's alert topic. */
     subscriptions: Array<{ protocol: string; endpoint: string }>;
+    /** ARN pattern of the platform's CloudWatch alarms in a central region's topic region (any listed account). */
+    platformAlarmArnPatternByRegion: Record<string, string>;
+    /** Accounts whose platform alarms publish to the alert topic: the central account, and workload accounts that run restore testing. */
+    alarmSourceAccountIds: string[];
 }
 
 /** https://docs.aws.amazon.com/aws-backup/latest/devguide/aws-backup-audit-manager.html */

@@ -56,11 +56,13 @@ export function vaultNotificationTopicPolicy(topicArn: string): PolicyDocument {
 }
 
 /**
- * The central alert topic: only the central bus's failed-jobs rule and the failed-jobs alarm publish to it.
+ * The central alert topic: only the central bus's failed-jobs rule and the platform's own alarms (named with the
+ * prefix: the failed-jobs alarm, restore testing's alarms) in the listed accounts publish to it.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html#source-account-versus-source-owner
  */
-export function alertTopicPolicy(args: { topicArn: string; eventRuleArn: string; alarmArn: string }): PolicyDocument {
+export function alertTopicPolicy(args: { topicArn: string; eventRuleArn: string; alarmArnPattern: string; alarmSourceAccountIds: string[] }): PolicyDocument {
     assertTopicArn(args.topicArn);
     const publish = (Sid: string, service: string, sourceArn: string): PolicyStatement => ({
         Sid,
@@ -74,13 +76,27 @@ export function alertTopicPolicy(args: { topicArn: string; eventRuleArn: string;
         Version: "2012-10-17",
         Statement: [
             publish("FailedJobsRulePublishes", "events.amazonaws.com", args.eventRuleArn),
-            publish("FailedJobsAlarmPublishes", "cloudwatch.amazonaws.com", args.alarmArn),
+            {
+                Sid: "PlatformAlarmsPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: args.topicArn,
+                Condition: { ArnLike: { "aws:SourceArn": args.alarmArnPattern }, StringEquals: { "aws:SourceAccount": [...args.alarmSourceAccountIds] } },
+            },
         ],
     };
 }
 
 /** The key of the central alert topic: EventBridge and CloudWatch publish to the encrypted topic. */
-export function alertKeyPolicy(args: { partition: string; accountId: string; region: string; deploymentRoleArn: string }): PolicyDocument {
+export function alertKeyPolicy(args: {
+    partition: string;
+    accountId: string;
+    region: string;
+    deploymentRoleArn: string;
+    /** Accounts whose alarms publish to the topic this key encrypts. */
+    alarmSourceAccountIds: string[];
+}): PolicyDocument {
     const { partition, accountId, region, deploymentRoleArn } = args;
     assertAccountId(accountId);
     assertRegionInPartition(region, partition);
@@ -91,7 +107,7 @@ export function alertKeyPolicy(args: { partition: string; accountId: string; reg
             accountRootAdministersKey(partition, accountId),
             deploymentRoleMaintainsKey(deploymentRoleArn),
             servicePublishesToEncryptedTopic("events.amazonaws.com", accountId),
-            servicePublishesToEncryptedTopic("cloudwatch.amazonaws.com", accountId),
+            servicePublishesToEncryptedTopic("cloudwatch.amazonaws.com", args.alarmSourceAccountIds),
         ],
     };
 }

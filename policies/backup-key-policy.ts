@@ -67,6 +67,8 @@ export interface CentralBackupKeyPolicyArgs {
     organizationId: string;
     /** When set, only principals under these OU paths may use the key (aws:PrincipalOrgPaths patterns). */
     organizationalUnitPaths?: string[];
+    /** Roles restore testing restores with in this region, which read the vault's recovery points with this key. */
+    restoreRoleArns?: string[];
 }
 
 /**
@@ -80,6 +82,8 @@ export function centralBackupKeyPolicy(args: CentralBackupKeyPolicyArgs): Policy
     assertRegionInPartition(region, partition);
     assertRoleArn(backupRoleArn, "backupRoleArn", { partition, accountId });
     assertRoleArn(deploymentRoleArn, "deploymentRoleArn", { partition, accountId });
+    const restoreRoles = args.restoreRoleArns ?? [];
+    restoreRoles.forEach((arn) => assertRoleArn(arn, "restoreRoleArns", { partition, accountId }));
     const paths = args.organizationalUnitPaths ?? [];
     return {
         Version: "2012-10-17",
@@ -88,10 +92,28 @@ export function centralBackupKeyPolicy(args: CentralBackupKeyPolicyArgs): Policy
             deploymentRoleMaintainsKey(deploymentRoleArn),
             backupRoleUsesKey(backupRoleArn),
             backupRoleGrantsOnlyToAwsResources(backupRoleArn),
+            ...(restoreRoles.length > 0 ? restoreTestingRolesUseKey(restoreRoles) : []),
             ...organizationUsesKeyOnlyThroughBackup(organizationId, paths),
             backupStorageOnlyForTheOrganization(organizationId),
         ],
     };
+}
+
+/**
+ * Restore testing restores the central vault's recovery points with its own role, which reads them with this key
+ * the way the backup role does, and lets the restoring service take grants only for AWS resources. The roles are named
+ * by aws:PrincipalArn under Principal "*", not as principals: KMS refuses a policy naming a role that does not exist
+ * yet, and restore testing creates its roles after this key.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
+ */
+function restoreTestingRolesUseKey(restoreRoleArns: string[]): PolicyStatement[] {
+    const [uses, grants] = [backupRoleUsesKey(restoreRoleArns[0]), backupRoleGrantsOnlyToAwsResources(restoreRoleArns[0])];
+    const onlyThese = { ArnEquals: { "aws:PrincipalArn": restoreRoleArns } };
+    return [
+        { ...uses, Sid: "RestoreTestingRolesUseKeyForCryptography", Principal: "*", Condition: onlyThese },
+        { ...grants, Sid: "RestoreTestingRolesCreateGrantsOnlyForAwsResources", Principal: "*", Condition: { ...grants.Condition, ...onlyThese } },
+    ];
 }
 
 /** AWS Backup's own endpoint in any region: `kms:ViaService` is `backup.<region>.amazonaws.com`. */
@@ -163,7 +185,7 @@ export function crossAccountBackupUsesKey(accountRootArn: string): PolicyStateme
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount
  */
-export function servicePublishesToEncryptedTopic(servicePrincipal: string, accountId: string): PolicyStatement {
+export function servicePublishesToEncryptedTopic(servicePrincipal: string, accountIds: string | string[]): PolicyStatement {
     const name = servicePrincipal.split(".")[0].replace(/[^A-Za-z0-9]/g, "");
     return {
         Sid: `${name.charAt(0).toUpperCase()}${name.slice(1)}PublishesToEncryptedTopics`,
@@ -171,7 +193,7 @@ export function servicePublishesToEncryptedTopic(servicePrincipal: string, accou
         Principal: { Service: servicePrincipal },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        Condition: { StringEquals: { "aws:SourceAccount": accountIds } },
     };
 }
 

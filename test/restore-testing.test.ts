@@ -147,6 +147,49 @@ describe("restore testing, planned offline", () => {
     });
 });
 
+describe("restore testing with the central account's alerts and keys", () => {
+    let dev: EnvironmentModel;
+    let devGraph: Graph;
+
+    before(async () => {
+        dev = loadStack("dev");
+        devGraph = new Graph((await planStack("dev")).resources);
+    });
+
+    it("lets the platform's alarms of every account that tests restores publish to the central alert topic, and no others", async () => {
+        const testing = ["402345678901"];
+        for (const region of dev.central.regions) {
+            const topic = devGraph.at(dev.central.accountId, region).find((r) => r.type === TYPE.topic && r.inputs.name === dev.central.alerts.topicName)!;
+            const policy = JSON.parse(String(topic.inputs.policy)) as PolicyDocument;
+            const alarms = policy.Statement.find((s) => s.Sid === "PlatformAlarmsPublish")!;
+            assert.deepEqual(alarms.Principal, { Service: "cloudwatch.amazonaws.com" });
+            assert.deepEqual(alarms.Condition, {
+                ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:*:alarm:${dev.namePrefix}-*` },
+                StringEquals: { "aws:SourceAccount": [dev.central.accountId, ...testing] },
+            });
+            assert.deepEqual(await findUnknownIamNames(policy), []);
+        }
+        // Every restore testing alarm in a workload account names the central topic of its region, and the platform's prefix.
+        for (const alarm of devGraph.ofType(TYPE.metricAlarm).filter((r) => r.account === "402345678901")) {
+            assert.match(String(alarm.inputs.name), new RegExp(`^${dev.namePrefix}-`));
+            assert.deepEqual(alarm.inputs.alarmActions, [dev.central.alertTopicArnByRegion[alarm.region!]]);
+        }
+    });
+
+    it("lets the region's restore testing role, by its exact ARN, use the central vault key for restores", async () => {
+        for (const stamp of dev.central.restoreTesting!.regions) {
+            const keys = devGraph.at(dev.central.accountId, stamp.region).filter((r) => r.type === TYPE.key && r.name.endsWith("-kms-key"));
+            assert.ok(keys.length >= 1);
+            for (const key of keys) {
+                const policy = JSON.parse(String(key.inputs.policy)) as PolicyDocument;
+                const uses = policy.Statement.find((s) => s.Sid === "RestoreTestingRolesUseKeyForCryptography")!;
+                assert.deepEqual(uses.Condition, { ArnEquals: { "aws:PrincipalArn": [stamp.restoreRole.arn] } });
+                assert.deepEqual(await findUnknownIamNames(policy), []);
+            }
+        }
+    });
+});
+
 describe("the deployment role and restore testing", () => {
     const actions = (documents: PolicyDocument[]) => documents.flatMap(actionsOf);
 

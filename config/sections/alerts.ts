@@ -90,5 +90,7 @@ export function buildAlerts(env: SectionEnvironment, partition: string): Central
         alarmThreshold: config?.failedJobsAlarm?.threshold ?? 1,
         alarmPeriodSeconds: (config?.failedJobsAlarm?.periodMinutes ?? 5) * 60,
         subscriptions: (config?.subscriptions ?? []).map(({ protocol, endpoint }) => ({ protocol, endpoint })),
+        platformAlarmArnPatternByRegion: Object.fromEntries(central.regions.map((region) => [region, arns.alarm(partition, region, "*", `${prefix}-*`)])),
+        alarmSourceAccountIds: [central.id],
     };
 }

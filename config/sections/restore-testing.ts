@@ -452,7 +452,11 @@ export function withRestoreTesting(env: SectionEnvironment, model: EnvironmentMo
     return {
         ...model,
         management: { ...model.management, restoreTestingInWorkloadAccounts: config.accounts.length > 0 },
-        central: centralTesting ? { ...central, restoreTesting: centralTesting } : central,
+        central: {
+            ...(centralTesting ? { ...central, restoreTesting: centralTesting } : central),
+            // Restore testing's alarms in workload accounts notify the central alert topic of their region.
+            alerts: { ...central.alerts, alarmSourceAccountIds: [...new Set([central.accountId, ...config.accounts])] },
+        },
         accounts,
     };
 }
