@@ -63,6 +63,8 @@ export async function planDemoStackFile(
         id: model.account.id,
         alias: model.account.alias,
         deploymentRoleArn: model.account.deploymentRoleArn ?? "",
+        // The demo is deployed with the sandbox's own credentials and creates no role of the platform's.
+        permissionsBoundaryArn: "",
         homeRegion: model.account.homeRegion,
         regions: model.regions.map((stamp) => stamp.region),
     };

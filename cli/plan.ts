@@ -153,18 +153,20 @@ function defaultWorkers(targets: number): number {
 /** The deployment role's policies, as text or one JSON document, for teams that create the role their own way. */
 async function renderDeploymentPolicies(model: EnvironmentModel, which: boolean | string, json: boolean): Promise<{ exitCode: number; text: string }> {
     const { deploymentRolePoliciesFor, deploymentRoleTemplateFor } = await import("../projects/organization");
+    const { platformRoleBoundary } = await import("../policies/permissions-boundary");
     const kinds = which === true ? (["workload", "central"] as const) : ([which] as const);
     if (!kinds.every((kind) => kind === "workload" || kind === "central")) {
         return { exitCode: 1, text: `--deployment-policy takes workload or central, not ${JSON.stringify(which)}\n` };
     }
     const roleName = model.roles.deploymentRoleName;
+    const boundary = { name: model.roles.permissionsBoundaryName, document: platformRoleBoundary() };
     const byKind = Object.fromEntries(kinds.map((kind) => [kind, deploymentRolePoliciesFor(model, kind as "workload" | "central")])) as Record<
         string,
         PolicyDocument[]
     >;
     if (json) {
         const templates = Object.fromEntries(kinds.map((kind) => [kind, deploymentRoleTemplateFor(model, kind as "workload" | "central")]));
-        return { exitCode: 0, text: JSON.stringify({ roleName, policies: byKind, templates }, null, 2) + "\n" };
+        return { exitCode: 0, text: JSON.stringify({ roleName, policies: byKind, permissionsBoundary: boundary, templates }, null, 2) + "\n" };
     }
     const lines: string[] = [];
     for (const [kind, documents] of Object.entries(byKind)) {
@@ -174,6 +176,12 @@ async function renderDeploymentPolicies(model: EnvironmentModel, which: boolean 
         documents.forEach((document, index) => lines.push(`# policy ${index + 1}`, JSON.stringify(document, null, 2)));
         lines.push("");
     }
+    lines.push(
+        `# Permissions boundary ${boundary.name}: a customer managed policy of that name in every member account, attached to nothing.`,
+        "# The deployment role creates and changes roles only when they carry it.",
+        JSON.stringify(boundary.document, null, 2),
+        "",
+    );
     return { exitCode: 0, text: lines.join("\n") };
 }
 

@@ -30,7 +30,13 @@ export class AccountBackup extends pulumi.ComponentResource {
         }
         const role = new BackupServiceRole(
             `${name}-backup-service`,
-            { accountId: account.id, partition: args.partition, roleName: account.backupRole.name, tags: args.tags },
+            {
+                accountId: account.id,
+                partition: args.partition,
+                roleName: account.backupRole.name,
+                permissionsBoundaryArn: account.target.permissionsBoundaryArn,
+                tags: args.tags,
+            },
             { parent: this },
         );
         // One role per account (IAM is global), not per region: EventBridge assumes it to put failed-job events on the
@@ -43,6 +49,7 @@ export class AccountBackup extends pulumi.ComponentResource {
                 description: "Assumed by EventBridge to forward failed AWS Backup jobs to the central event buses",
                 assumeRolePolicy: serializePolicy(eventForwardingTrustPolicy(account.id)),
                 inlinePolicies: [{ name: "put-events-on-central-buses", policy: serializePolicy(eventForwardingPolicy(account.eventsRole.eventBusArns)) }],
+                permissionsBoundary: account.target.permissionsBoundaryArn,
                 tags: args.tags,
             },
             { parent: this },

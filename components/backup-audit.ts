@@ -16,6 +16,8 @@ import { KEY_DELETION_WINDOW_DAYS } from "./backup-key";
 export interface BackupAuditArgs {
     /** Framework, report plans, report bucket and recorder settings, resolved from config. */
     audit: AuditModel;
+    /** Permissions boundary the role carries (the deployment role may only create roles that carry it). */
+    permissionsBoundaryArn: string;
     /** The central account, which holds all of it. */
     accountId: string;
     partition: string;
@@ -162,6 +164,7 @@ export class BackupAudit extends pulumi.ComponentResource {
                         ),
                     },
                 ],
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags,
             },
             { parent: this },

@@ -7,6 +7,8 @@ import { backupServiceManagedPolicyArns, backupServiceTrustPolicy, serializePoli
 export interface BackupServiceRoleArgs {
     /** Account the role lives in. */
     accountId: string;
+    /** Permissions boundary the role carries (the deployment role may only create roles that carry it). */
+    permissionsBoundaryArn: string;
     /** ARN partition of the account. */
     partition: string;
     /** Physical role name; deterministic so selections, key policies and other accounts can name it. */
@@ -28,6 +30,7 @@ export class BackupServiceRole extends pulumi.ComponentResource {
                 name: args.roleName,
                 description: "Assumed by AWS Backup to create and restore recovery points",
                 assumeRolePolicy: serializePolicy(backupServiceTrustPolicy({ accountId: args.accountId, partition: args.partition })),
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags: args.tags,
             },
             { parent: this },

@@ -9,6 +9,8 @@ import { KEY_DELETION_WINDOW_DAYS } from "./backup-key";
 export interface ProtectedBucketArgs {
     /** The bucket, its replica and its backup coverage, resolved from config. */
     bucket: ProtectedBucketModel;
+    /** Permissions boundary the role carries (the deployment role may only create roles that carry it). */
+    permissionsBoundaryArn: string;
     /** Account the bucket lives in. */
     accountId: string;
     /** ARN partition of the account. */
@@ -118,6 +120,7 @@ export class ProtectedBucket extends pulumi.ComponentResource {
                     name: replication.roleName,
                     description: `Replicates ${bucket.name} to ${replication.bucketName}`,
                     assumeRolePolicy: serializePolicy(s3ReplicationTrustPolicy({ accountId: args.accountId, sourceBucketArn: bucket.arn })),
+                    permissionsBoundary: args.permissionsBoundaryArn,
                     tags: args.tags,
                 },
                 { parent: this },

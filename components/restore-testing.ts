@@ -28,6 +28,8 @@ export const RESTORE_TESTING_RESOURCE_TYPES: readonly string[] = [
 export interface RestoreTestingArgs {
     accountId: string;
     partition: string;
+    /** Permissions boundary the role carries (the deployment role may only create roles that carry it). */
+    permissionsBoundaryArn: string;
     /** Plans, selections, names and alert topic of this account-region, from the model. */
     stamp: RestoreTestingRegionModel;
     settings: RestoreValidatorSettings;
@@ -61,6 +63,7 @@ export class RestoreTesting extends pulumi.ComponentResource {
                 name: stamp.restoreRole.name,
                 description: `Assumed by AWS Backup to run restore tests in ${region}`,
                 assumeRolePolicy: serializePolicy(backupServiceTrustPolicy({ accountId, partition })),
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags,
             },
             { parent: this },
@@ -107,7 +110,16 @@ export class RestoreTesting extends pulumi.ComponentResource {
 
         new RestoreValidator(
             `${name}-validator`,
-            { accountId, partition, stamp, settings: args.settings, planArns: Object.values(this.planArns), bundle: args.bundle, tags },
+            {
+                accountId,
+                partition,
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
+                stamp,
+                settings: args.settings,
+                planArns: Object.values(this.planArns),
+                bundle: args.bundle,
+                tags,
+            },
             { parent: this },
         );
         this.registerOutputs({ planArns: this.planArns });
@@ -147,7 +159,14 @@ export function withoutRestoreTestingTypes(programTypes: readonly string[], rest
 /** The restore testing of one account-region, through the account's provider. */
 export function restoreTestingIn(
     alias: string,
-    context: { accountId: string; partition: string; tags: Record<string, string>; settings: RestoreValidatorSettings; bundle: Promise<ValidatorBundle> },
+    context: {
+        accountId: string;
+        partition: string;
+        permissionsBoundaryArn: string;
+        tags: Record<string, string>;
+        settings: RestoreValidatorSettings;
+        bundle: Promise<ValidatorBundle>;
+    },
     stamp: RestoreTestingRegionModel,
     opts: pulumi.ComponentResourceOptions,
 ): RestoreTesting {

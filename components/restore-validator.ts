@@ -10,6 +10,8 @@ import { BACKUP_EVENT_SOURCE, METRIC_NAMESPACE, METRICS, PLAN_ARNS_ENV, RESTORE_
 export interface RestoreValidatorArgs {
     accountId: string;
     partition: string;
+    /** Permissions boundary the role carries (the deployment role may only create roles that carry it). */
+    permissionsBoundaryArn: string;
     /** The account-region's restore testing names, resource types and alert topic. */
     stamp: RestoreTestingRegionModel;
     settings: RestoreValidatorSettings;
@@ -45,6 +47,7 @@ export class RestoreValidator extends pulumi.ComponentResource {
                 name: stamp.validatorRole.name,
                 description: `Runs the restore validation Lambda in ${region}`,
                 assumeRolePolicy: serializePolicy(lambdaTrustPolicy()),
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags,
             },
             { parent: this },

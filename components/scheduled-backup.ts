@@ -8,6 +8,8 @@ import { scheduledBackupRolePolicy, schedulerTrustPolicy, serializePolicy } from
 export interface ScheduledBackupArgs {
     /** The schedule, its tier's vault and retention, and its resources, resolved from config. */
     scheduled: ScheduledBackupModel;
+    /** Permissions boundary the role carries (the deployment role may only create roles that carry it). */
+    permissionsBoundaryArn: string;
     /** Account the schedules live in. */
     accountId: string;
     /** ARN partition of the account. */
@@ -36,6 +38,7 @@ export class ScheduledBackup extends pulumi.ComponentResource {
                 name: scheduled.roleName,
                 description: `Starts the scheduled AWS Backup jobs ${scheduled.key}`,
                 assumeRolePolicy: serializePolicy(schedulerTrustPolicy({ accountId: args.accountId })),
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags: args.tags,
             },
             { parent: this },

@@ -96,6 +96,7 @@ function buildModel(env: SectionEnvironment, stack: string, scope: Scope): Envir
             deploymentRoleName: env.get(deploymentRoleNameSection)!,
             breakGlassRoleName: env.get(breakGlassRoleNameSection)!,
             backupServiceRoleName: physicalNames.backupRole(namePrefix),
+            permissionsBoundaryName: physicalNames.permissionsBoundary(namePrefix),
         },
         management: {
             target: buildManagementTarget(env, partition),

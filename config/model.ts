@@ -24,6 +24,8 @@ export interface Target {
     alias: string;
     /** Role every deployment into this account assumes. */
     deploymentRoleArn: string;
+    /** Permissions boundary every role the platform creates in this account carries (policies/permissions-boundary.ts). */
+    permissionsBoundaryArn: string;
     /** Region of the account's provider, and of its global resources' API calls (IAM, Organizations). */
     homeRegion: string;
     /** Regions the platform deploys into in this account. */
@@ -44,7 +46,7 @@ export interface EnvironmentModel {
     /** Tags on every resource (user tags plus the platform's own). */
     tags: Record<string, string>;
     /** Role names every member account shares. */
-    roles: { deploymentRoleName: string; breakGlassRoleName: string; backupServiceRoleName: string };
+    roles: { deploymentRoleName: string; breakGlassRoleName: string; backupServiceRoleName: string; permissionsBoundaryName: string };
     management: ManagementAccountModel;
     central: CentralAccountModel;
     /** Workload accounts in config order. */
@@ -494,6 +496,8 @@ export const physicalNames = {
     backupRole: (prefix: string) => `${prefix}-backup-service`,
     keyAlias: (prefix: string) => `alias/${prefix}-backup`,
     deploymentRoleStackSet: (prefix: string, kind: "workload" | "central") => `${prefix}-deployment-role-${kind}`,
+    /** Managed policy, created with the deployment role, that bounds every role the platform creates in an account. */
+    permissionsBoundary: (prefix: string) => `${prefix}-role-boundary`,
     /** SNS topic in each central region that receives the platform's alerts (failed jobs, alarms). */
     alertTopic: (prefix: string) => `${prefix}-alerts`,
     /** EventBridge bus in each central region that receives AWS Backup events from every workload account-region. */
@@ -548,6 +552,7 @@ export const arns = {
     snsTopic: (partition: string, region: string, accountId: string, topicName: string) => `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
     eventBus: (partition: string, region: string, accountId: string, busName: string) => `arn:${partition}:events:${region}:${accountId}:event-bus/${busName}`,
     role: (partition: string, accountId: string, roleName: string) => `arn:${partition}:iam::${accountId}:role/${roleName}`,
+    managedPolicy: (partition: string, accountId: string, policyName: string) => `arn:${partition}:iam::${accountId}:policy/${policyName}`,
     vault: (partition: string, region: string, accountId: string, vaultName: string) =>
         `arn:${partition}:backup:${region}:${accountId}:backup-vault:${vaultName}`,
     bucket: (partition: string, bucketName: string) => `arn:${partition}:s3:::${bucketName}`,

@@ -31,6 +31,8 @@ export interface DeploymentRoleScope {
     regions: string[];
     /** Name of the AWS Backup service role the programs create in each account: the only role the deployment role may pass (to backup.amazonaws.com). */
     backupServiceRoleName: string;
+    /** Name of the managed policy (created with the deployment role) that every role the deployment role creates must carry as its boundary. */
+    permissionsBoundaryName: string;
     /** Pulumi type tokens the role must be able to create, read, update, tag and delete (e.g. "aws:backup/vault:Vault"). */
     resourceTypes: string[];
 }
@@ -57,6 +59,7 @@ interface DeploymentTargets {
     platformVaults: string;
     anyBackupPlan: string;
     platformRoles: string;
+    permissionsBoundary: string;
     backupServiceRole: string;
     platformTopics: string;
     platformEventBuses: string;
@@ -81,6 +84,7 @@ function deploymentTargets(scope: DeploymentRoleScope): DeploymentTargets {
         // Plan ARNs end in the random plan id, not the plan name, so they cannot be scoped by the prefix.
         anyBackupPlan: `arn:${partition}:backup:*:${PRINCIPAL_ACCOUNT}:backup-plan:*`,
         platformRoles: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${namePrefix}-*`,
+        permissionsBoundary: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:policy/${scope.permissionsBoundaryName}`,
         backupServiceRole: `arn:${partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.backupServiceRoleName}`,
         platformTopics: `arn:${partition}:sns:*:${PRINCIPAL_ACCOUNT}:${namePrefix}-*`,
         platformEventBuses: `arn:${partition}:events:*:${PRINCIPAL_ACCOUNT}:event-bus/${namePrefix}-*`,
@@ -128,6 +132,20 @@ function platformVaults(targets: DeploymentTargets, actions: string[]): PolicySt
 
 function backupPlans(targets: DeploymentTargets, actions: string[]): PolicyStatement {
     return allow("BackupPlans", actions, targets.anyBackupPlan, inRegions(targets));
+}
+
+/** The condition that the role being created or changed carries the platform's permissions boundary. */
+function withBoundary(targets: DeploymentTargets): Record<string, string> {
+    return { "iam:PermissionsBoundary": targets.permissionsBoundary };
+}
+
+/**
+ * Whatever a compromised deployment role writes into a role's trust or policies, the boundary caps what the role can
+ * do: it may only change roles that carry it, and may only set that boundary.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate
+ */
+function changesOnlyBoundedRoles(targets: DeploymentTargets, actions: string[]): PolicyStatement {
+    return allow("ChangePlatformRolesOnlyWithinTheBoundary", actions, targets.platformRoles, { StringEquals: withBoundary(targets) });
 }
 
 function platformRoles(targets: DeploymentTargets, actions: string[]): PolicyStatement {
@@ -344,7 +362,9 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     "aws:iam/role:Role": (scope) => {
         const targets = deploymentTargets(scope);
         return [
-            allow("CreatePlatformRolesOnlyWithPlatformTag", ["iam:CreateRole"], targets.platformRoles, { StringEquals: platformTagOnRequest }),
+            allow("CreatePlatformRolesOnlyWithPlatformTagAndBoundary", ["iam:CreateRole"], targets.platformRoles, {
+                StringEquals: { ...platformTagOnRequest, ...withBoundary(targets) },
+            }),
             platformRoles(targets, [
                 "iam:DeleteRole",
                 "iam:GetRole",
@@ -355,13 +375,11 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
                 "iam:ListRoleTags",
                 "iam:TagRole",
                 "iam:UntagRole",
-                "iam:UpdateAssumeRolePolicy",
                 "iam:UpdateRole",
                 "iam:UpdateRoleDescription",
-                // Inline policies of the event-forwarding and Config recorder roles (the role's inlinePolicies).
-                "iam:PutRolePolicy",
-                "iam:DeleteRolePolicy",
             ]),
+            // Writing a role's trust or permissions, and setting its boundary, only on roles that carry the boundary.
+            changesOnlyBoundedRoles(targets, ["iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"]),
         ];
     },
 
@@ -378,6 +396,7 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
         return [
             allow("AttachOnlyAwsBackupManagedPolicies", ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], targets.platformRoles, {
                 ArnEquals: { "iam:PolicyARN": [...backupServiceManagedPolicyArns(targets.partition), ...recorder] },
+                StringEquals: withBoundary(targets),
             }),
             platformRoles(targets, ["iam:ListAttachedRolePolicies"]),
         ];
@@ -661,7 +680,8 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
     ],
     /** iam/role_policy.go: PutRolePolicy, GetRolePolicy, DeleteRolePolicy on the platform's roles. */
     "aws:iam/rolePolicy:RolePolicy": (scope) => [
-        allow("PlatformRoles", ["iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:PutRolePolicy"], deploymentTargets(scope).platformRoles),
+        platformRoles(deploymentTargets(scope), ["iam:GetRolePolicy"]),
+        changesOnlyBoundedRoles(deploymentTargets(scope), ["iam:DeleteRolePolicy", "iam:PutRolePolicy"]),
     ],
     /**
      * scheduler/schedule.go: CreateSchedule, GetSchedule, UpdateSchedule, DeleteSchedule, on schedules of the default
@@ -945,7 +965,17 @@ export function deploymentRoleStatements(scope: DeploymentRoleScope): PolicyStat
                 `add an entry to DEPLOYMENT_PERMISSIONS in policies/deployment-role.ts`,
         );
     }
-    return mergeStatements(tokens.flatMap((token) => DEPLOYMENT_PERMISSIONS[token](scope)));
+    const statements = mergeStatements(tokens.flatMap((token) => DEPLOYMENT_PERMISSIONS[token](scope)));
+    return tokens.includes("aws:iam/role:Role") ? [...statements, neverAssumesPlatformRoles(deploymentTargets(scope))] : statements;
+}
+
+/**
+ * The roles the deployment role creates are AWS services' roles: it never assumes one. The explicit Deny matters because
+ * within one account a trust policy naming a principal lets it assume the role without any permission of its own.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+ */
+function neverAssumesPlatformRoles(targets: DeploymentTargets): PolicyStatement {
+    return { Sid: "NeverAssumesPlatformRoles", Effect: "Deny", Action: ["sts:AssumeRole"], Resource: targets.platformRoles };
 }
 
 /**
@@ -1025,7 +1055,8 @@ export function deploymentRoleTrustPolicy(args: { partition: string; trustedPrin
  * The CloudFormation template (a plain JSON object, `AWSTemplateFormatVersion: "2010-09-09"`) with one AWS::IAM::Role
  * named `roleName` (trust policy, MaxSessionDuration 3600, tags) and one AWS::IAM::ManagedPolicy per permission document
  * attached to it (`Roles: [{ Ref: <role logical id> }]`, ManagedPolicyName `<roleName>-<n>`), with deterministic
- * logical ids. Naming the role means the StackSet needs CAPABILITY_NAMED_IAM.
+ * logical ids, and the permissions boundary policy (ManagedPolicyName `boundary.name`) that the deployment role's IAM
+ * statements require on every role it creates. Naming the role means the StackSet needs CAPABILITY_NAMED_IAM.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html
  */
@@ -1034,9 +1065,11 @@ export function deploymentRoleTemplate(args: {
     description: string;
     trustPolicy: PolicyDocument;
     policies: PolicyDocument[];
+    /** The permissions boundary every role the deployment role creates must carry (policies/permissions-boundary.ts). */
+    boundary: { name: string; document: PolicyDocument };
     tags: Record<string, string>;
 }): Record<string, unknown> {
-    const { roleName, description, trustPolicy, policies, tags } = args;
+    const { roleName, description, trustPolicy, policies, boundary, tags } = args;
     const problems = templateProblems(args);
     if (problems.length > 0) throw new Error(`Cannot build the deployment-role template: ${problems.join("; ")}`);
 
@@ -1064,6 +1097,15 @@ export function deploymentRoleTemplate(args: {
             },
         };
     });
+    // A customer managed policy attached to nothing: the roles the platform creates name it as their boundary.
+    resources[BOUNDARY_LOGICAL_ID] = {
+        Type: "AWS::IAM::ManagedPolicy",
+        Properties: {
+            ManagedPolicyName: boundary.name,
+            Description: "Permissions boundary of the roles the backup platform creates",
+            PolicyDocument: boundary.document,
+        },
+    };
     return {
         AWSTemplateFormatVersion: "2010-09-09",
         Description: description,
@@ -1073,6 +1115,7 @@ export function deploymentRoleTemplate(args: {
 }
 
 const ROLE_LOGICAL_ID = "DeploymentRole";
+const BOUNDARY_LOGICAL_ID = "PlatformRoleBoundary";
 
 const EMPTY_DOCUMENT_SIZE = iamPolicySize({ Version: "2012-10-17", Statement: [] });
 

@@ -50,6 +50,7 @@ export {
     iamPolicySize,
 } from "./deployment-role";
 export type { DeploymentRoleScope } from "./deployment-role";
+export { platformRoleBoundary } from "./permissions-boundary";
 export {
     bucketKeyPolicy,
     protectedBucketPolicy,

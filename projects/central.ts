@@ -80,7 +80,13 @@ export function deployCentral(
     // https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
     const role = new BackupServiceRole(
         `${central.alias}-backup-service`,
-        { accountId: central.accountId, partition: context.partition, roleName: central.backup.backupRole.name, tags: context.tags },
+        {
+            accountId: central.accountId,
+            partition: context.partition,
+            roleName: central.backup.backupRole.name,
+            permissionsBoundaryArn: central.target.permissionsBoundaryArn,
+            tags: context.tags,
+        },
         { provider },
     );
     const outputs: CentralOutputs = { alias: central.alias, regions: [...central.regions], vaultArns: {}, airGappedVaultArns: {}, alertTopicArns: {} };
@@ -98,7 +104,14 @@ export function deployCentral(
     for (const stamp of restoreTesting?.regions ?? []) {
         restoreTestingIn(
             central.alias,
-            { accountId: central.accountId, partition: context.partition, tags: context.tags, settings: restoreTesting!.validator, bundle: validatorBundle() },
+            {
+                accountId: central.accountId,
+                partition: context.partition,
+                permissionsBoundaryArn: central.target.permissionsBoundaryArn,
+                tags: context.tags,
+                settings: restoreTesting!.validator,
+                bundle: validatorBundle(),
+            },
             stamp,
             { provider },
         );
@@ -111,6 +124,7 @@ export function deployCentral(
                 accountId: central.accountId,
                 partition: context.partition,
                 deploymentRoleArn: central.target.deploymentRoleArn,
+                permissionsBoundaryArn: central.target.permissionsBoundaryArn,
                 tags: context.tags,
             },
             { provider },

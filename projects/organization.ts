@@ -8,7 +8,7 @@ import { DeploymentRoleStackSet } from "../components/deployment-role-stack-set"
 import { OrganizationBackupSettings } from "../components/organization-backup-settings";
 import { TYPE } from "../components/resource-types";
 import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
-import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy } from "../policies";
+import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy, platformRoleBoundary } from "../policies";
 import { centralDeploymentTypes } from "./central";
 import { deployGuardrails } from "./guardrails";
 import { workloadDeploymentTypes } from "./workload";
@@ -42,6 +42,7 @@ export function deploymentRolePoliciesFor(model: OrganizationSlice, kind: Deploy
         namePrefix: model.namePrefix,
         regions: stackSet?.regions ?? model.central.regions,
         backupServiceRoleName: model.roles.backupServiceRoleName,
+        permissionsBoundaryName: model.roles.permissionsBoundaryName,
         resourceTypes:
             kind === "central"
                 ? centralDeploymentTypes(model.central.restoreTesting !== undefined)
@@ -57,6 +58,7 @@ export function deploymentRoleTemplateFor(model: OrganizationSlice, kind: Deploy
         description: `Deploys the backup platform into ${kind} accounts`,
         trustPolicy: deploymentRoleTrustPolicy({ partition: model.partition, trustedPrincipalArns: bootstrap?.trustedPrincipalArns ?? [] }),
         policies: deploymentRolePoliciesFor(model, kind),
+        boundary: { name: model.roles.permissionsBoundaryName, document: platformRoleBoundary() },
         tags: model.tags,
     });
 }

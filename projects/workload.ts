@@ -78,6 +78,7 @@ export function deployWorkload(
         const settings = {
             accountId: account.id,
             partition: context.partition,
+            permissionsBoundaryArn: account.target.permissionsBoundaryArn,
             tags: context.tags,
             settings: restoreTesting!.validator,
             bundle: validatorBundle(),
@@ -114,6 +115,7 @@ function deployS3Protection(
                 bucket,
                 accountId: account.id,
                 partition: context.partition,
+                permissionsBoundaryArn: account.target.permissionsBoundaryArn,
                 backupRoleArn,
                 deploymentRoleArn: account.deploymentRoleArn,
                 breakGlassRoleArn: account.breakGlassRoleArn,
@@ -139,7 +141,7 @@ function deployS3Protection(
     for (const scheduled of account.scheduledBackups ?? []) {
         new ScheduledBackup(
             `${account.alias}-${scheduled.region}-scheduled-backup-${scheduled.key}`,
-            { scheduled, accountId: account.id, partition: context.partition, backupRoleArn, tags: context.tags },
+            { scheduled, accountId: account.id, partition: context.partition, permissionsBoundaryArn: account.target.permissionsBoundaryArn, backupRoleArn, tags: context.tags },
             { provider },
         );
     }

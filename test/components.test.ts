@@ -108,10 +108,15 @@ describe("BackupVault", () => {
 describe("BackupServiceRole", () => {
     it("trusts AWS Backup and attaches the backup, restore and S3 managed policies", async () => {
         const graph = await planComponent((provider) => {
-            new BackupServiceRole("r", { accountId: ledger.id, partition: "aws", roleName: "test-backup-role", tags }, { provider });
+            new BackupServiceRole(
+                "r",
+                { accountId: ledger.id, partition: "aws", roleName: "test-backup-role", permissionsBoundaryArn: ledger.target.permissionsBoundaryArn, tags },
+                { provider },
+            );
         });
         const role = graph.one(TYPES.role, "r-role");
         assert.equal(role.region, null, "IAM is global");
+        assert.equal(role.inputs.permissionsBoundary, "arn:aws:iam::510000000006:policy/acme-backup-role-boundary");
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
         assert.deepEqual(
             trust.Statement.map((s: any) => s.Principal.Service),

@@ -11,6 +11,7 @@ import {
     iamPolicySize,
     type DeploymentRoleScope,
 } from "../policies/deployment-role";
+import { platformRoleBoundary } from "../policies/permissions-boundary";
 import type { PolicyDocument, PolicyStatement } from "../policies/policy-document";
 import { findUnknownIamNames } from "./support/iam-data";
 
@@ -38,6 +39,7 @@ const SCOPE: DeploymentRoleScope = {
     namePrefix: "acme-backup",
     regions: ["eu-west-1", "eu-central-1"],
     backupServiceRoleName: "acme-backup-backup-service",
+    permissionsBoundaryName: "acme-backup-role-boundary",
     resourceTypes: PLATFORM_TYPES,
 };
 
@@ -191,11 +193,50 @@ describe("deploymentRoleStatements", () => {
         }
     });
 
-    it("allows only, and spells out every action without wildcards", () => {
+    it("allows, but for never assuming the roles it creates, and spells out every action without wildcards", () => {
+        const denies = statements.filter((statement) => statement.Effect === "Deny");
+        assert.deepEqual(denies, [
+            {
+                Sid: "NeverAssumesPlatformRoles",
+                Effect: "Deny",
+                Action: ["sts:AssumeRole"],
+                Resource: "arn:aws:iam::${aws:PrincipalAccount}:role/acme-backup-*",
+            },
+        ]);
         for (const statement of statements) {
-            assert.equal(statement.Effect, "Allow");
+            assert.ok(statement.Effect === "Allow" || statement === denies[0]);
             for (const action of asList(statement.Action)) assert.match(action, /^[a-z0-9-]+:[A-Za-z]+$/);
         }
+    });
+
+    it("creates and rewrites roles only when they carry the platform's permissions boundary", () => {
+        const boundary = "arn:aws:iam::${aws:PrincipalAccount}:policy/acme-backup-role-boundary";
+        for (const action of [
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePermissionsBoundary",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+        ]) {
+            const granting = statementsWith(statements, action);
+            assert.ok(granting.length > 0, `${action} is granted`);
+            for (const statement of granting) {
+                assert.equal(
+                    statement.Condition?.StringEquals?.["iam:PermissionsBoundary"],
+                    boundary,
+                    `${statement.Sid} grants ${action} without the boundary`,
+                );
+            }
+        }
+        // Removing the boundary would lift the cap on a role the deployment role wrote.
+        assert.ok(!actionsOf(statements).has("iam:DeleteRolePermissionsBoundary"));
+    });
+
+    it("has no Deny, and so no sts statement, when it creates no roles", () => {
+        const withoutRoles = deploymentRoleStatements(onlyType(TYPE.vault));
+        assert.ok(withoutRoles.every((statement) => statement.Effect === "Allow"));
     });
 
     it('uses Resource "*" only for actions that have no resource-level permissions', async () => {
@@ -227,7 +268,10 @@ describe("deploymentRoleStatements", () => {
             const [statement, ...others] = statementsWith(statements, action);
             assert.equal(others.length, 0);
             assert.equal(statement.Resource, "arn:aws:iam::${aws:PrincipalAccount}:role/acme-backup-*");
-            assert.deepEqual(statement.Condition, { ArnEquals: { "iam:PolicyARN": backupServiceManagedPolicyArns("aws") } });
+            assert.deepEqual(statement.Condition, {
+                ArnEquals: { "iam:PolicyARN": backupServiceManagedPolicyArns("aws") },
+                StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::${aws:PrincipalAccount}:policy/acme-backup-role-boundary" },
+            });
         }
     });
 
@@ -258,7 +302,8 @@ describe("deploymentRoleStatements", () => {
     it("limits regional services to the scope's regions and leaves IAM global", () => {
         for (const statement of statements) {
             const regions = statement.Condition?.StringEquals?.["aws:RequestedRegion"];
-            if (asList(statement.Action).every((action) => action.startsWith("iam:"))) {
+            // IAM is global; STS appears only in the Deny on assuming the platform's roles, which holds everywhere.
+            if (asList(statement.Action).every((action) => action.startsWith("iam:") || action.startsWith("sts:"))) {
                 assert.equal(regions, undefined, `${statement.Sid} is IAM, which is global`);
             } else {
                 assert.deepEqual(regions, ["eu-central-1", "eu-west-1"], statement.Sid);
@@ -285,7 +330,10 @@ describe("deploymentRoleStatements", () => {
         const gov = deploymentRoleStatements({ ...SCOPE, partition: "aws-us-gov", regions: ["us-gov-west-1"] });
         for (const resource of gov.flatMap((s) => asList(s.Resource)).filter((r) => r !== "*")) assert.match(resource, /^arn:aws-us-gov:/);
         const [attach] = statementsWith(gov, "iam:AttachRolePolicy");
-        assert.deepEqual(attach.Condition, { ArnEquals: { "iam:PolicyARN": backupServiceManagedPolicyArns("aws-us-gov") } });
+        assert.deepEqual(attach.Condition?.ArnEquals, { "iam:PolicyARN": backupServiceManagedPolicyArns("aws-us-gov") });
+        assert.deepEqual(attach.Condition?.StringEquals, {
+            "iam:PermissionsBoundary": "arn:aws-us-gov:iam::${aws:PrincipalAccount}:policy/acme-backup-role-boundary",
+        });
     });
 
     it("names every type token it has no permissions for", () => {
@@ -445,6 +493,7 @@ describe("deploymentRoleTemplate", () => {
         description: "Deploys the backup platform into workload accounts",
         trustPolicy,
         policies,
+        boundary: { name: "acme-backup-role-boundary", document: platformRoleBoundary() },
         tags: { "backup-platform:managed-by": "pulumi", "backup-platform:environment": "dev", owner: "platform-team" },
     };
     const template = deploymentRoleTemplate(args);
@@ -471,9 +520,21 @@ describe("deploymentRoleTemplate", () => {
         ]);
     });
 
+    it("creates the permissions boundary under the name the role's statements require, attached to nothing", () => {
+        const boundaries = ofType("AWS::IAM::ManagedPolicy").filter(([, resource]) => resource.Properties.Roles === undefined);
+        assert.equal(boundaries.length, 1);
+        const [, boundary] = boundaries[0];
+        assert.equal(boundary.Properties.ManagedPolicyName, "acme-backup-role-boundary");
+        assert.deepEqual(boundary.Properties.PolicyDocument, platformRoleBoundary());
+        const required = new Set(
+            policies.flatMap((policy) => policy.Statement).flatMap((s) => asList(s.Condition?.StringEquals?.["iam:PermissionsBoundary"] as string | undefined)),
+        );
+        assert.deepEqual([...required], [`arn:aws:iam::\${aws:PrincipalAccount}:policy/${boundary.Properties.ManagedPolicyName}`]);
+    });
+
     it("attaches one managed policy per document to that role, named after it", () => {
         const [[roleId]] = ofType("AWS::IAM::Role");
-        const managed = ofType("AWS::IAM::ManagedPolicy");
+        const managed = ofType("AWS::IAM::ManagedPolicy").filter(([, resource]) => resource.Properties.Roles !== undefined);
         assert.ok(policies.length > 1, "the test wants several documents");
         assert.equal(managed.length, policies.length);
         managed.forEach(([, resource], index) => {
@@ -481,7 +542,7 @@ describe("deploymentRoleTemplate", () => {
             assert.deepEqual(resource.Properties.PolicyDocument, policies[index]);
             assert.deepEqual(resource.Properties.Roles, [{ Ref: roleId }]);
         });
-        assert.equal(Object.keys(resources).length, policies.length + 1);
+        assert.equal(Object.keys(resources).length, policies.length + 2);
     });
 
     it("passes ${aws:PrincipalAccount} through untouched, so one template serves every account", () => {
@@ -509,6 +570,56 @@ describe("deploymentRoleTemplate", () => {
             assert.throws(() => deploymentRoleTemplate({ ...args, ...change }), message);
         });
     }
+});
+
+describe("platformRoleBoundary", () => {
+    const boundary = platformRoleBoundary();
+    const denied = actionsOf(boundary.Statement.filter((statement) => statement.Effect === "Deny"));
+    const matches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+    const isDenied = (action: string) => [...denied].some((pattern) => matches(pattern, action));
+
+    it("uses only actions that exist in IAM", async () => {
+        assert.deepEqual(await findUnknownIamNames(boundary), []);
+    });
+
+    it("denies identity and organization administration, assuming roles, and dismantling backups and keys", () => {
+        for (const action of [
+            "iam:CreateRole",
+            "iam:AttachRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:CreateAccessKey",
+            "iam:CreateUser",
+            "iam:CreatePolicyVersion",
+            "iam:DeleteRolePermissionsBoundary",
+            "organizations:LeaveOrganization",
+            "sts:AssumeRole",
+            "backup:DeleteRecoveryPoint",
+            "backup:DeleteBackupVault",
+            "backup:PutBackupVaultAccessPolicy",
+            "kms:ScheduleKeyDeletion",
+            "kms:PutKeyPolicy",
+        ]) {
+            assert.ok(isDenied(action), `${action} is not denied`);
+        }
+    });
+
+    it("leaves what the platform's service roles do", () => {
+        for (const action of [
+            "iam:PassRole",
+            "iam:CreateServiceLinkedRole",
+            "iam:GetRole",
+            "backup:StartBackupJob",
+            "backup:StartRestoreJob",
+            "backup:StartCopyJob",
+            "kms:Decrypt",
+            "kms:CreateGrant",
+            "s3:ReplicateObject",
+            "events:PutEvents",
+        ]) {
+            assert.ok(!isDenied(action), `${action} is denied`);
+        }
+    });
 });
 
 function oversized(): PolicyDocument {

@@ -103,8 +103,15 @@ describe("npm run plan", () => {
     it("prints the deployment role's policies, every action of which exists, for --deployment-policy", async () => {
         const { exitCode, output } = await runPlan({ stack: "prod", json: true, deploymentPolicy: true }, PROJECT_DIR);
         assert.equal(exitCode, 0);
-        const printed = JSON.parse(output) as { roleName: string; policies: Record<string, PolicyDocument[]> };
+        const printed = JSON.parse(output) as {
+            roleName: string;
+            policies: Record<string, PolicyDocument[]>;
+            permissionsBoundary: { name: string; document: PolicyDocument };
+        };
         assert.equal(printed.roleName, "BackupPlatformDeployment");
+        // Teams that create the role their own way create the boundary the role's IAM statements require, too.
+        assert.equal(printed.permissionsBoundary.name, "acme-backup-role-boundary");
+        assert.deepEqual(await findUnknownIamNames(printed.permissionsBoundary.document), []);
         assert.deepEqual(Object.keys(printed.policies).sort(), ["central", "workload"]);
         for (const documents of Object.values(printed.policies)) {
             for (const document of documents) assert.deepEqual(await findUnknownIamNames(document), []);
@@ -113,6 +120,7 @@ describe("npm run plan", () => {
         assert.ok(actions.includes("backup:CreateBackupVault") && actions.includes("iam:PassRole") && actions.includes("backup-storage:MountCapsule"));
         const text = await runPlan({ stack: "prod", deploymentPolicy: "workload" }, PROJECT_DIR);
         assert.match(text.output, /^# Deployment role BackupPlatformDeployment in workload accounts: 2 managed policies \(\d,\d{3}, \d,\d{3} of 6,144/);
+        assert.match(text.output, /^# Permissions boundary acme-backup-role-boundary: /m);
     });
 
     it("prints every mistake of an invalid config with its path and file position, plans nothing, and exits 1", async () => {

@@ -150,7 +150,15 @@ export function buildAccounts(env: SectionEnvironment, partition: string): Accou
         const id = account.config.id;
         const deploymentRoleArn = arns.role(partition, id, deploymentRoleName);
         return {
-            target: { kind: "workload", id, alias: account.config.alias, deploymentRoleArn, homeRegion: account.regions[0], regions: [...account.regions] },
+            target: {
+                kind: "workload",
+                id,
+                alias: account.config.alias,
+                deploymentRoleArn,
+                permissionsBoundaryArn: arns.managedPolicy(partition, id, physicalNames.permissionsBoundary(namePrefix)),
+                homeRegion: account.regions[0],
+                regions: [...account.regions],
+            },
             id,
             alias: account.config.alias,
             ou: account.ou,

@@ -32,6 +32,7 @@ export function buildCentral(env: SectionEnvironment, partition: string): Centra
             id: central.id,
             alias: central.alias,
             deploymentRoleArn: arns.role(partition, central.id, env.get(deploymentRoleNameSection)!),
+            permissionsBoundaryArn: arns.managedPolicy(partition, central.id, physicalNames.permissionsBoundary(namePrefix)),
             homeRegion: central.regions[0],
             regions: [...central.regions],
         },

@@ -4,11 +4,10 @@
  */
 import { z } from "zod";
 import { accountAlias, accountId, region } from "../common";
-import { arns, ManagementAccountModel, Target } from "../model";
-import { valueSection } from "../section";
-import { SectionEnvironment } from "../section";
+import { arns, ManagementAccountModel, physicalNames, Target } from "../model";
+import { SectionEnvironment, valueSection } from "../section";
 import { centralAccountSection } from "./central-account";
-import { deploymentRoleNameSection } from "./settings";
+import { deploymentRoleNameSection, namePrefixSection } from "./settings";
 import { accountsSection } from "./accounts";
 
 export const managementAccountSchema = z.strictObject({
@@ -50,6 +49,7 @@ export function buildManagementTarget(env: SectionEnvironment, partition: string
         id: management.id,
         alias: management.alias,
         deploymentRoleArn: arns.role(partition, management.id, env.get(deploymentRoleNameSection)!),
+        permissionsBoundaryArn: arns.managedPolicy(partition, management.id, physicalNames.permissionsBoundary(env.get(namePrefixSection)!)),
         homeRegion,
         regions: [homeRegion],
     };
