@@ -1,7 +1,7 @@
 /**
  * The morning report across an environment's workload accounts: failed backup and copy jobs of the last N hours, and
  * resources carrying a tier's tags whose newest recovery point is older than the tier's schedule allows. Every
- * account-region is read with bounded concurrency (@supercharge/promise-pool); one that cannot be read becomes an
+ * account-region is read with bounded concurrency (p-limit, as the rollout); one that cannot be read becomes an
  * "error" row instead of stopping the report.
  */
 import {
@@ -13,7 +13,7 @@ import {
     paginateListRecoveryPointsByResource,
 } from "@aws-sdk/client-backup";
 import { paginateGetResources, ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
-import { PromisePool } from "@supercharge/promise-pool";
+import pLimit from "p-limit";
 import awsCron from "aws-cron-parser";
 import { selectionSelects } from "../config/backup-selection";
 import { AccountModel, arns, EnvironmentModel, PlanModel } from "../config/model";
@@ -183,16 +183,18 @@ async function reportAccountRegion(model: EnvironmentModel, account: AccountMode
 /** The report of every workload account-region of the environment, in account and region order. */
 export async function report(model: EnvironmentModel, options: ReportOptions): Promise<Row[]> {
     const work = model.accounts.flatMap((account) => account.regions.map((stamp) => ({ account, region: stamp.region })));
-    const { results } = await PromisePool.for(work)
-        .withConcurrency(Math.max(1, options.concurrency))
-        .useCorrespondingResults()
-        .process(async ({ account, region }) => {
-            try {
-                return await reportAccountRegion(model, account, region, options);
-            } catch (error) {
-                const failure = classify(error, `${account.alias} ${region}`);
-                return [{ account: account.alias, region, kind: "error", resource: "", tier: "", detail: failure.message, time: "" }];
-            }
-        });
-    return results.flatMap((result) => (Array.isArray(result) ? result : []));
+    const limit = pLimit(Math.max(1, options.concurrency));
+    const results = await Promise.all(
+        work.map(({ account, region }) =>
+            limit(async (): Promise<Row[]> => {
+                try {
+                    return await reportAccountRegion(model, account, region, options);
+                } catch (error) {
+                    const failure = classify(error, `${account.alias} ${region}`);
+                    return [{ account: account.alias, region, kind: "error", resource: "", tier: "", detail: failure.message, time: "" }];
+                }
+            }),
+        ),
+    );
+    return results.flat();
 }
