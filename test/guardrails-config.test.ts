@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { Finding } from "../config/findings";
 import { readStackFile } from "../config/load";
-import { stackValues, validate } from "./support/graph";
+import { assertRejected, errorsOf, stackValues, validate } from "./support/graph";
 
 /** The project values of the backup-policy fixture, to mutate. */
 function fixtureValues(): Record<string, any> {
@@ -149,10 +148,6 @@ const invalidCases: InvalidCase[] = [
     },
 ];
 
-function errorsOf(findings: Finding[]): Finding[] {
-    return findings.filter((finding) => finding.severity === "error");
-}
-
 describe("guardrail config validation", () => {
     it("accepts the backup-policy fixture without errors", () => {
         const result = validate(fixtureValues(), "demo");
@@ -164,14 +159,7 @@ describe("guardrail config validation", () => {
         it(`rejects a config that breaks: ${testCase.rule}`, () => {
             const values = testCase.base();
             testCase.mutate(values);
-            const result = validate(values);
-            const errors = errorsOf(result.findings);
-            assert.equal(result.model, undefined, "an invalid config must not produce a model");
-            const match = errors.find((finding) => finding.path === testCase.path && testCase.message.test(finding.message));
-            assert.ok(
-                match,
-                `expected an error at ${testCase.path} matching ${testCase.message}; got:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`,
-            );
+            assertRejected(values, testCase.path, testCase.message);
         });
     }
 

@@ -1,7 +1,9 @@
 /** Shared test helpers: load a stack config, plan it under the mock runtime once, and query the recorded graph. */
+import assert from "node:assert/strict";
 import * as path from "path";
 import { PROVIDER_TYPE_PREFIX, TYPE } from "../../components/resource-types";
 import { componentType } from "../../config/constants";
+import { Finding } from "../../config/findings";
 import { loadEnvironmentFromFile, readStackFile } from "../../config/load";
 import { EnvironmentModel } from "../../config/model";
 import { validateEnvironment, ValidationResult } from "../../config/environment";
@@ -27,6 +29,19 @@ export function stackValues(stack: string): Record<string, any> {
 
 export function validate(values: Record<string, unknown>, stack = "test"): ValidationResult {
     return validateEnvironment({ stack, values });
+}
+
+export function errorsOf(findings: Finding[]): Finding[] {
+    return findings.filter((finding) => finding.severity === "error");
+}
+
+/** Validates `values` and asserts that it yields no model and an error at `path` whose message matches. */
+export function assertRejected(values: Record<string, unknown>, path: string, message: RegExp): void {
+    const result = validate(values);
+    const errors = errorsOf(result.findings);
+    assert.equal(result.model, undefined, "an invalid config must not produce a model");
+    const match = errors.find((finding) => finding.path === path && message.test(finding.message));
+    assert.ok(match, `expected an error at ${path} matching ${message}; got:\n${errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`);
 }
 
 const planCache = new Map<string, Promise<PlanResult>>();
