@@ -36,8 +36,8 @@ export function errorsOf(findings: Finding[]): Finding[] {
 }
 
 /** Validates `values` and asserts that it yields no model and an error at `path` whose message matches. */
-export function assertRejected(values: Record<string, unknown>, path: string, message: RegExp): void {
-    const result = validate(values);
+export function assertRejected(values: Record<string, unknown>, path: string, message: RegExp, stack?: string): void {
+    const result = validate(values, stack);
     const errors = errorsOf(result.findings);
     assert.equal(result.model, undefined, "an invalid config must not produce a model");
     const match = errors.find((finding) => finding.path === path && message.test(finding.message));
