@@ -70,7 +70,12 @@ export class RolloutPipeline extends pulumi.ComponentResource {
 
         const buildRole = new aws.iam.Role(
             `${name}-build-role`,
-            { name: names.buildRole, description: `Runs npm run rollout for ${model.environment} in CodeBuild`, assumeRolePolicy: serializePolicy(codeBuildTrustPolicy()), tags },
+            {
+                name: names.buildRole,
+                description: `Runs npm run rollout for ${model.environment} in CodeBuild`,
+                assumeRolePolicy: serializePolicy(codeBuildTrustPolicy({ accountId, projectArns: [model.arns.previewProject, model.arns.deployProject] })),
+                tags,
+            },
             { parent: this },
         );
         const buildPolicy = new aws.iam.RolePolicy(
@@ -245,7 +250,11 @@ export class RolloutPipeline extends pulumi.ComponentResource {
         new aws.s3.BucketVersioning(`${name}-artifacts-versioning`, { region, bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, opts);
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-artifacts-encryption`,
-            { region, bucket: bucket.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
+            {
+                region,
+                bucket: bucket.bucket,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+            },
             opts,
         );
         const publicAccess = new aws.s3.BucketPublicAccessBlock(

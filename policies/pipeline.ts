@@ -7,15 +7,45 @@ import { assertAccountId, assertRoleArn, parseArn } from "./arn";
 import { accountRootAdministersKey, deploymentRoleMaintainsKey } from "./backup-key-policy";
 import type { PolicyDocument, PolicyStatement } from "./policy-document";
 
-/** The trust policy of a role one AWS service assumes, as the service's own documentation writes it. */
-function serviceTrustPolicy(service: string, sid: string): PolicyDocument {
-    return { Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] };
+/**
+ * The CodePipeline service role's trust policy, as CodePipeline's documentation writes it: CodePipeline documents no
+ * source condition for its service role, and a condition on a key the service does not send would lock it out.
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-service-role-cli.html
+ */
+export function codePipelineTrustPolicy(): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "CodePipelineAssumesRole", Effect: "Allow", Principal: { Service: "codepipeline.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    };
 }
 
-/** https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-service-role-cli.html */
-export const codePipelineTrustPolicy = (): PolicyDocument => serviceTrustPolicy("codepipeline.amazonaws.com", "CodePipelineAssumesRole");
-/** https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html */
-export const codeBuildTrustPolicy = (): PolicyDocument => serviceTrustPolicy("codebuild.amazonaws.com", "CodeBuildAssumesRole");
+/**
+ * The CodeBuild service role's trust policy: CodeBuild may assume it only for these projects of this account
+ * (aws:SourceAccount and aws:SourceArn, which CodeBuild sets to the project's ARN), so no other account's or
+ * project's build can act as the rollout's build role (cross-service confused deputy).
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
+ */
+export function codeBuildTrustPolicy(args: { accountId: string; projectArns: string[] }): PolicyDocument {
+    assertAccountId(args.accountId);
+    if (args.projectArns.length === 0) throw new Error("projectArns is empty: name the CodeBuild projects that use the role");
+    for (const arn of args.projectArns) {
+        assertService(arn, "codebuild", "projectArns");
+        if (parseArn(arn).accountId !== args.accountId) throw new Error(`projectArns: ${arn} is not in account ${args.accountId}`);
+    }
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "CodeBuildAssumesRoleForRolloutProjects",
+                Effect: "Allow",
+                Principal: { Service: "codebuild.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnEquals: { "aws:SourceArn": [...new Set(args.projectArns)] } },
+            },
+        ],
+    };
+}
 
 function assertService(arn: string, service: string | RegExp, label: string): void {
     const parsed = parseArn(arn);
@@ -85,9 +115,7 @@ export function codePipelineRolePolicy(args: CodePipelineRolePolicyArgs): Policy
             }),
             { Sid: "UseRepositoryConnection", Effect: "Allow", Action: `${connectionService}:UseConnection`, Resource: args.connectionArn },
             { Sid: "RunRolloutBuilds", Effect: "Allow", Action: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], Resource: args.projectArns },
-            ...(args.approvalTopicArn
-                ? [{ Sid: "NotifyApprovers", Effect: "Allow" as const, Action: "sns:Publish", Resource: args.approvalTopicArn }]
-                : []),
+            ...(args.approvalTopicArn ? [{ Sid: "NotifyApprovers", Effect: "Allow" as const, Action: "sns:Publish", Resource: args.approvalTopicArn }] : []),
         ],
     };
 }
@@ -195,7 +223,10 @@ export function codeBuildRolePolicy(args: CodeBuildRolePolicyArgs): PolicyDocume
 export function artifactKeyPolicy(args: { partition: string; accountId: string; deploymentRoleArn: string }): PolicyDocument {
     assertAccountId(args.accountId);
     assertRoleArn(args.deploymentRoleArn, "deploymentRoleArn", { partition: args.partition, accountId: args.accountId });
-    return { Version: "2012-10-17", Statement: [accountRootAdministersKey(args.partition, args.accountId), deploymentRoleMaintainsKey(args.deploymentRoleArn)] };
+    return {
+        Version: "2012-10-17",
+        Statement: [accountRootAdministersKey(args.partition, args.accountId), deploymentRoleMaintainsKey(args.deploymentRoleArn)],
+    };
 }
 
 /**

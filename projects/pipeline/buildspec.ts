@@ -25,7 +25,8 @@ export function rolloutBuildspec(model: PipelineModel, operation: RolloutOperati
                 // https://www.pulumi.com/docs/iac/download-install/
                 commands: [`curl -fsSL https://get.pulumi.com | sh -s -- --version ${model.pulumi.cliVersion}`],
             },
-            build: { commands: [model.commands[operation]] },
+            // The lockfile's exact dependencies, then the same command as every other CI runs.
+            build: { commands: ["npm ci --no-audit --no-fund", model.commands[operation]] },
         },
         artifacts: { files: ROLLOUT_OUTPUT_FILES, "discard-paths": "yes" },
     };

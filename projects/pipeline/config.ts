@@ -4,6 +4,7 @@
  * the platform's own loader, so the build role may assume exactly the deployment roles of the environment's targets.
  * Validated like the platform's config: every problem at once, each with its config path.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import * as rules from "../../config/aws-rules";
@@ -16,8 +17,7 @@ import { parseWith } from "../../config/section";
 /** The pipeline's Pulumi project name, which is also its config namespace. */
 export const PIPELINE_PROJECT = "backup-pipeline";
 
-const matching = (pattern: RegExp, what: string) =>
-    z.string().regex(pattern, { error: (issue) => `${JSON.stringify(issue.input)} is not ${what}` });
+const matching = (pattern: RegExp, what: string) => z.string().regex(pattern, { error: (issue) => `${JSON.stringify(issue.input)} is not ${what}` });
 
 /** A secret the build reads at start: a Secrets Manager secret or a Parameter Store parameter, named by ARN, never its value. */
 const secretReferenceSchema = z
@@ -48,7 +48,9 @@ export const pipelineSchema = z.strictObject({
     /** Prefix of the pipeline's physical names. */
     namePrefix: z
         .string()
-        .regex(/^[a-z][a-z0-9-]{1,23}$/, { error: (issue) => `${JSON.stringify(issue.input)} is not a name prefix (2-24 lowercase letters, digits and hyphens)` })
+        .regex(/^[a-z][a-z0-9-]{1,23}$/, {
+            error: (issue) => `${JSON.stringify(issue.input)} is not a name prefix (2-24 lowercase letters, digits and hyphens)`,
+        })
         .default("backup-platform"),
     /** The tooling account the pipeline lives in, and the role its deployment assumes there. */
     toolingAccount: z.strictObject({
@@ -82,13 +84,11 @@ export const pipelineSchema = z.strictObject({
                 "a CodeBuild managed x86_64 Linux image (aws/codebuild/amazonlinux-x86_64-standard:<version> or aws/codebuild/standard:<version>)",
             ).default(rules.CODEBUILD_AL2023_IMAGE),
             /** Node.js major version installed through the buildspec's runtime-versions. */
-            nodeVersion: z
-                .string()
-                .regex(/^\d+$/, { error: "nodeVersion is a Node.js major version such as \"20\"" })
-                .default("20"),
+            nodeVersion: z.string().regex(/^\d+$/, { error: 'nodeVersion is a Node.js major version such as "20"' }).default("20"),
             computeType: z
                 .enum(rules.CODEBUILD_LINUX_COMPUTE_TYPES, {
-                    error: (issue) => `${JSON.stringify(issue.input)} is not a CodeBuild Linux compute type (${rules.CODEBUILD_LINUX_COMPUTE_TYPES.join(", ")})`,
+                    error: (issue) =>
+                        `${JSON.stringify(issue.input)} is not a CodeBuild Linux compute type (${rules.CODEBUILD_LINUX_COMPUTE_TYPES.join(", ")})`,
                 })
                 .default("BUILD_GENERAL1_SMALL"),
             timeoutMinutes: z
@@ -111,7 +111,7 @@ export const pipelineSchema = z.strictObject({
         .enum(["report", "fail"], {
             error: (issue) =>
                 issue.input === "add"
-                    ? 'discover "add" would deploy accounts the build role may not assume (it assumes the configured targets\' deployment roles only); add them to the environment\'s config, or use report or fail'
+                    ? "discover \"add\" would deploy accounts the build role may not assume (it assumes the configured targets' deployment roles only); add them to the environment's config, or use report or fail"
                     : `${JSON.stringify(issue.input)} is not a discovery mode (report, fail)`,
         })
         .optional(),
@@ -206,11 +206,12 @@ export interface PipelineContext {
 export const codeBuildProjectArn = (partition: string, region: string, accountId: string, name: string) =>
     `arn:${partition}:codebuild:${region}:${accountId}:project/${name}`;
 /** The ARN of a pipeline. https://docs.aws.amazon.com/codepipeline/latest/userguide/security_iam_service-with-iam.html */
-export const pipelineArn = (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:codepipeline:${region}:${accountId}:${name}`;
+export const pipelineArn = (partition: string, region: string, accountId: string, name: string) =>
+    `arn:${partition}:codepipeline:${region}:${accountId}:${name}`;
 const logGroupArn = (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`;
 
 /**
- * The rollout command a build runs: `npm ci && npm run rollout -- --env <env> --operation <operation>`, then where the
+ * The rollout command a build runs after `npm ci`: `npm run rollout -- --env <env> --operation <operation>`, then where the
  * CLI is, the commit, the report files and plain progress (no terminal in CodeBuild); the environment's stack file
  * when it is not the default, the secrets provider and discovery when configured.
  * CODEBUILD_RESOLVED_SOURCE_VERSION is the commit CodePipeline passed in:
@@ -218,7 +219,7 @@ const logGroupArn = (partition: string, region: string, accountId: string, name:
  */
 function rolloutCommand(config: PipelineConfig, platformStackFile: string, operation: "preview" | "up"): string {
     const parts = [
-        `npm ci && npm run rollout -- --env ${config.environment} --operation ${operation}`,
+        `npm run rollout -- --env ${config.environment} --operation ${operation}`,
         ...(platformStackFile !== defaultStackFile(config.environment) ? [`--config ${platformStackFile}`] : []),
         '--pulumi-root "$HOME/.pulumi"',
         '--commit "$CODEBUILD_RESOLVED_SOURCE_VERSION"',
@@ -234,7 +235,16 @@ const defaultStackFile = (environment: string) => `Pulumi.${environment}.yaml`;
 /** The environment's model, or an error at `where` that says what is wrong with its stack file. */
 function loadPlatform(collector: FindingCollector, config: PipelineConfig, file: string, context: PipelineContext): EnvironmentModel | undefined {
     const where = config.platformStackFile ? "platformStackFile" : "environment";
-    const result = loadEnvironmentFromFile(path.join(context.repositoryRoot, file), config.environment, "all");
+    const absolute = path.join(context.repositoryRoot, file);
+    if (!fs.existsSync(absolute)) {
+        collector.error(
+            where,
+            `${file} does not exist, so the pipeline cannot name the deployment roles it assumes; ` +
+                `name an environment whose Pulumi.<environment>.yaml is at the repository root, or set platformStackFile`,
+        );
+        return undefined;
+    }
+    const result = loadEnvironmentFromFile(absolute, config.environment, "all");
     if (result.model) return result.model;
     const errors = result.findings.filter((finding) => finding.severity === "error");
     const shown = errors.slice(0, 3).map((finding) => `${finding.path}: ${finding.message}`);
@@ -267,7 +277,9 @@ function secretsKeyArn(provider: string, tooling: { id: string; region: string }
     }
     const keyId = /^awskms:\/\/([^/]+)$/.exec(withoutQuery)?.[1];
     if (keyId === undefined || keyId.startsWith("alias")) {
-        return { problem: "name the key by its id (awskms://<key id>?region=<region>) or ARN (awskms:///arn:…:key/<key id>): the build role may use that key only" };
+        return {
+            problem: "name the key by its id (awskms://<key id>?region=<region>) or ARN (awskms:///arn:…:key/<key id>): the build role may use that key only",
+        };
     }
     return { arn: `arn:${partition}:kms:${region}:${tooling.id}:key/${keyId}` };
 }
@@ -283,7 +295,10 @@ export function validatePipeline(stack: string, values: Record<string, unknown>,
     const platform = loadPlatform(collector, config, platformStackFile, context);
 
     if (platform && platform.partition !== partition) {
-        collector.error("toolingAccount.region", `${tooling.region} is in partition ${partition}, but environment ${config.environment} is in ${platform.partition}`);
+        collector.error(
+            "toolingAccount.region",
+            `${tooling.region} is in partition ${partition}, but environment ${config.environment} is in ${platform.partition}`,
+        );
     }
     const deployer = rules.trustedPrincipalProblem(tooling.deploymentRoleArn, partition);
     if (!deployer && tooling.deploymentRoleArn.split(":")[4] !== tooling.id) {
@@ -294,13 +309,18 @@ export function validatePipeline(stack: string, values: Record<string, unknown>,
     const connection = arnParts(rules.CONNECTION_ARN, config.source.connectionArn);
     if (connection.partition !== partition) collector.error("source.connectionArn", `is in partition ${connection.partition}, not ${partition}`);
     const topic = config.approval.notificationTopicArn;
-    if (topic && topic.split(":")[1] !== partition) collector.error("approval.notificationTopicArn", `is in partition ${topic.split(":")[1]}, not ${partition}`);
+    if (topic && topic.split(":")[1] !== partition)
+        collector.error("approval.notificationTopicArn", `is in partition ${topic.split(":")[1]}, not ${partition}`);
     if (topic && !config.approval.required) collector.warning("approval.notificationTopicArn", "is not used: approval.required is false");
 
     // The build image's Node.js: the rollout needs 20 or later (package.json engines); the AL2023 image's runtimes are known.
-    if (Number(config.build.nodeVersion) < 20) collector.error("build.nodeVersion", `the rollout needs Node.js 20 or later (package.json engines), not ${config.build.nodeVersion}`);
+    if (Number(config.build.nodeVersion) < 20)
+        collector.error("build.nodeVersion", `the rollout needs Node.js 20 or later (package.json engines), not ${config.build.nodeVersion}`);
     else if (config.build.image === rules.CODEBUILD_AL2023_IMAGE && !rules.CODEBUILD_AL2023_NODE_VERSIONS.includes(config.build.nodeVersion)) {
-        collector.error("build.nodeVersion", `${config.build.image} installs Node.js ${rules.CODEBUILD_AL2023_NODE_VERSIONS.join(", ")}, not ${config.build.nodeVersion}`);
+        collector.error(
+            "build.nodeVersion",
+            `${config.build.image} installs Node.js ${rules.CODEBUILD_AL2023_NODE_VERSIONS.join(", ")}, not ${config.build.nodeVersion}`,
+        );
     }
 
     const secrets = buildSecrets(collector, config, partition);
@@ -313,14 +333,18 @@ export function validatePipeline(stack: string, values: Record<string, unknown>,
         } else {
             const key = secretsKeyArn(provider, tooling, partition);
             if (key.problem) collector.error("pulumi.secretsProvider", key.problem);
-            else if (key.arn!.split(":")[1] !== partition) collector.error("pulumi.secretsProvider", `the key is in partition ${key.arn!.split(":")[1]}, not ${partition}`);
+            else if (key.arn!.split(":")[1] !== partition)
+                collector.error("pulumi.secretsProvider", `the key is in partition ${key.arn!.split(":")[1]}, not ${partition}`);
             secretsKey = key.arn;
         }
     }
     // Passphrase-encrypted stacks (an S3 backend's default, or `passphrase`) need the passphrase in every build.
     const needsPassphrase = provider === "passphrase" || (provider === undefined && pulumiState !== undefined);
     if (needsPassphrase && !config.pulumi.passphrase) {
-        collector.error("pulumi.passphrase", "is required: the stacks' secrets are encrypted with a passphrase (PULUMI_CONFIG_PASSPHRASE), read from Secrets Manager or Parameter Store");
+        collector.error(
+            "pulumi.passphrase",
+            "is required: the stacks' secrets are encrypted with a passphrase (PULUMI_CONFIG_PASSPHRASE), read from Secrets Manager or Parameter Store",
+        );
     } else if (!needsPassphrase && config.pulumi.passphrase) {
         collector.warning("pulumi.passphrase", "is not used: the stacks' secrets provider is not a passphrase");
     }
@@ -390,7 +414,10 @@ export function validatePipeline(stack: string, values: Record<string, unknown>,
         commands: { preview: rolloutCommand(config, platformStackFile, "preview"), up: rolloutCommand(config, platformStackFile, "up") },
     };
     if (Object.keys(model.tags).length > rules.MAX_TAGS_PER_RESOURCE) {
-        collector.error("tags", `with the pipeline's 2 tags this is ${Object.keys(model.tags).length} tags; AWS allows ${rules.MAX_TAGS_PER_RESOURCE} per resource`);
+        collector.error(
+            "tags",
+            `with the pipeline's 2 tags this is ${Object.keys(model.tags).length} tags; AWS allows ${rules.MAX_TAGS_PER_RESOURCE} per resource`,
+        );
         return { findings: collector.findings };
     }
     return { model, findings: collector.findings };
@@ -416,7 +443,13 @@ function buildSecrets(collector: FindingCollector, config: PipelineConfig, parti
         if (reference.secretsManagerArn) {
             const secret = arnParts(rules.SECRETS_MANAGER_ARN, reference.secretsManagerArn);
             if (secret.partition !== partition) collector.error(`${where}.secretsManagerArn`, `is in partition ${secret.partition}, not ${partition}`);
-            secrets.push({ variable, type: "SECRETS_MANAGER", value: reference.secretsManagerArn, arn: reference.secretsManagerArn, kmsKeyArn: reference.kmsKeyArn });
+            secrets.push({
+                variable,
+                type: "SECRETS_MANAGER",
+                value: reference.secretsManagerArn,
+                arn: reference.secretsManagerArn,
+                kmsKeyArn: reference.kmsKeyArn,
+            });
         } else if (reference.parameterArn) {
             const parameter = arnParts(rules.SSM_PARAMETER_ARN, reference.parameterArn);
             if (parameter.partition !== partition || parameter.account !== tooling.id || parameter.region !== tooling.region) {
@@ -441,12 +474,16 @@ function buildSecrets(collector: FindingCollector, config: PipelineConfig, parti
 function backendState(collector: FindingCollector, config: PipelineConfig, partition: string): PipelineModel["pulumi"]["stateBucket"] {
     const url = config.pulumi.backendUrl;
     if (url.startsWith("https://")) {
-        if (!config.pulumi.accessToken) collector.error("pulumi.accessToken", `is required for the ${url} backend (PULUMI_ACCESS_TOKEN), read from Secrets Manager or Parameter Store`);
+        if (!config.pulumi.accessToken)
+            collector.error("pulumi.accessToken", `is required for the ${url} backend (PULUMI_ACCESS_TOKEN), read from Secrets Manager or Parameter Store`);
         return undefined;
     }
     const s3 = /^s3:\/\/([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url);
     if (!s3) {
-        collector.error("pulumi.backendUrl", `${JSON.stringify(url)}: the pipeline supports a Pulumi Cloud backend (https://…) or an S3 backend (s3://<bucket>[/<prefix>])`);
+        collector.error(
+            "pulumi.backendUrl",
+            `${JSON.stringify(url)}: the pipeline supports a Pulumi Cloud backend (https://…) or an S3 backend (s3://<bucket>[/<prefix>])`,
+        );
         return undefined;
     }
     const [, bucket, prefixPath] = s3;
@@ -471,7 +508,10 @@ function checkNames(collector: FindingCollector, names: PipelineModel["names"], 
     ];
     for (const [what, name, ok, rule] of checks) if (!ok) collector.error("namePrefix", `${what} name ${JSON.stringify(name)} is not ${rule}`);
     if (!customRoleName && !rules.IAM_ROLE_NAME.test(names.buildRole)) {
-        collector.error("namePrefix", `build role name ${JSON.stringify(names.buildRole)} is not an IAM role name (1-64 characters); shorten the prefix or set build.roleName`);
+        collector.error(
+            "namePrefix",
+            `build role name ${JSON.stringify(names.buildRole)} is not an IAM role name (1-64 characters); shorten the prefix or set build.roleName`,
+        );
     }
     const bucketProblem = rules.bucketNameProblem(names.artifactBucket);
     if (bucketProblem) collector.error("namePrefix", `artifact bucket name ${JSON.stringify(names.artifactBucket)} ${bucketProblem}`);

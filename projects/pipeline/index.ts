@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { renderFinding } from "../../config/findings";
-import { projectValuesOf } from "../demo-workload/load";
+import { projectValuesOf } from "../../config/load";
 import { PIPELINE_PROJECT, validatePipeline } from "./config";
 import { deployPipeline } from "./program";
 
