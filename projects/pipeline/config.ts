@@ -20,7 +20,7 @@ export const PIPELINE_PROJECT = "backup-pipeline";
 const matching = (pattern: RegExp, what: string) => z.string().regex(pattern, { error: (issue) => `${JSON.stringify(issue.input)} is not ${what}` });
 
 /** A secret the build reads at start: a Secrets Manager secret or a Parameter Store parameter, named by ARN, never its value. */
-const secretReferenceSchema = z
+const secretReferenceFields = z
     .strictObject({
         /** Full secret ARN, with the six characters Secrets Manager appends. */
         secretsManagerArn: matching(rules.SECRETS_MANAGER_ARN, "a full Secrets Manager secret ARN (…:secret:<name>-<6 characters>)").optional(),
@@ -33,6 +33,22 @@ const secretReferenceSchema = z
         const given = [reference.secretsManagerArn, reference.parameterArn].filter((value) => value !== undefined).length;
         if (given !== 1) ctx.addIssue({ code: "custom", message: "name exactly one of secretsManagerArn and parameterArn" });
     }, evenWithOtherErrors);
+
+/**
+ * A value where a map is expected is most likely the secret itself: refuse it without echoing it (the framework's
+ * invalid-type message shows the value it got), and check the map only when there is one.
+ */
+const secretReferenceSchema = z
+    .unknown()
+    .superRefine((value, ctx) => {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+            ctx.addIssue({
+                code: "custom",
+                message: "name the secret by ARN ({ secretsManagerArn: … } or { parameterArn: … }), never its value (not shown here)",
+            });
+        }
+    })
+    .pipe(secretReferenceFields);
 
 const semver = /^\d+\.\d+\.\d+$/;
 
