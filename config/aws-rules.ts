@@ -245,11 +245,9 @@ export const CODEBUILD_MAX_TIMEOUT_MINUTES = 2160;
 /** CodeBuild's managed x86_64 Linux images: Amazon Linux (`amazonlinux-x86_64-standard:<version>`) and Ubuntu (`standard:<version>`).
  * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-available.html */
 export const CODEBUILD_MANAGED_LINUX_IMAGE = /^aws\/codebuild\/(amazonlinux-x86_64-standard|standard):\d+\.\d+$/;
-/** Node.js versions the Amazon Linux 2023 standard 5.0 image installs through `runtime-versions`
- * (aws/aws-codebuild-docker-images, al/x86_64/standard/5.0/runtimes.yml).
+/** The Amazon Linux 2023 standard image, which installs Node.js 18, 20, 22 and 24 through `runtime-versions`, and others on demand.
  * https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html */
 export const CODEBUILD_AL2023_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
-export const CODEBUILD_AL2023_NODE_VERSIONS: readonly string[] = ["18", "20", "22", "24"];
 /** CloudWatch Logs group names: 1-512 of letters, digits and ._-/# .
  * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html */
 export const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;

@@ -509,6 +509,21 @@ describe("pipeline config validation", () => {
         });
     }
 
+    it("accepts what AWS accepts at the edges: any Node.js from 20, the largest compute type, the longest timeout and retention, a codestar-connections ARN", () => {
+        const values = pipelineValues();
+        Object.assign(values.build, { nodeVersion: "23.1.0", computeType: "BUILD_GENERAL1_2XLARGE", timeoutMinutes: 2160, logRetentionDays: 3653 });
+        values.source.connectionArn = "arn:aws:codestar-connections:eu-west-1:500000000009:connection/7d2469ff-514a-4e4f-9003-5ca4a43cdc41";
+        values.pulumi.accessToken = { parameterArn: "arn:aws:ssm:eu-west-1:500000000009:parameter/pulumi-token" };
+        const accepted = modelOf(values);
+        assert.deepEqual(accepted.pulumi.secrets[0], {
+            variable: "PULUMI_ACCESS_TOKEN",
+            type: "PARAMETER_STORE",
+            value: "pulumi-token",
+            arn: "arn:aws:ssm:eu-west-1:500000000009:parameter/pulumi-token",
+        });
+        assert.equal(accepted.build.timeoutMinutes, 2160);
+    });
+
     it("reports every cross-check mistake at once", () => {
         const values = pipelineValues();
         values.build.roleName = "rollout-builds";

@@ -99,8 +99,11 @@ export const pipelineSchema = z.strictObject({
                 rules.CODEBUILD_MANAGED_LINUX_IMAGE,
                 "a CodeBuild managed x86_64 Linux image (aws/codebuild/amazonlinux-x86_64-standard:<version> or aws/codebuild/standard:<version>)",
             ).default(rules.CODEBUILD_AL2023_IMAGE),
-            /** Node.js major version installed through the buildspec's runtime-versions. */
-            nodeVersion: z.string().regex(/^\d+$/, { error: 'nodeVersion is a Node.js major version such as "20"' }).default("20"),
+            /** Node.js version the buildspec's runtime-versions installs (a major version, or an exact one). */
+            nodeVersion: z
+                .string()
+                .regex(/^\d+(\.\d+){0,2}$/, { error: 'nodeVersion is a Node.js version such as "20" or "22.11.0"' })
+                .default("20"),
             computeType: z
                 .enum(rules.CODEBUILD_LINUX_COMPUTE_TYPES, {
                     error: (issue) =>
@@ -329,14 +332,11 @@ export function validatePipeline(stack: string, values: Record<string, unknown>,
         collector.error("approval.notificationTopicArn", `is in partition ${topic.split(":")[1]}, not ${partition}`);
     if (topic && !config.approval.required) collector.warning("approval.notificationTopicArn", "is not used: approval.required is false");
 
-    // The build image's Node.js: the rollout needs 20 or later (package.json engines); the AL2023 image's runtimes are known.
-    if (Number(config.build.nodeVersion) < 20)
+    // The rollout needs Node.js 20 or later (package.json engines). Any version is accepted otherwise: CodeBuild's
+    // managed images install versions they do not preinstall too (the `default` entry of each image's runtimes.yml).
+    // https://docs.aws.amazon.com/codebuild/latest/userguide/runtime-versions.html
+    if (Number(config.build.nodeVersion.split(".")[0]) < 20) {
         collector.error("build.nodeVersion", `the rollout needs Node.js 20 or later (package.json engines), not ${config.build.nodeVersion}`);
-    else if (config.build.image === rules.CODEBUILD_AL2023_IMAGE && !rules.CODEBUILD_AL2023_NODE_VERSIONS.includes(config.build.nodeVersion)) {
-        collector.error(
-            "build.nodeVersion",
-            `${config.build.image} installs Node.js ${rules.CODEBUILD_AL2023_NODE_VERSIONS.join(", ")}, not ${config.build.nodeVersion}`,
-        );
     }
 
     const secrets = buildSecrets(collector, config, partition);
