@@ -187,6 +187,12 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
             return `S3 bucket ${inputs.bucket}`;
         case TYPE.bucketObject:
             return `S3 object ${inputs.key}`;
+        case TYPE.codePipeline:
+            return `CodePipeline ${inputs.name} (${inputs.pipelineType}, ${String(inputs.executionMode).toLowerCase()}): ${(inputs.stages as Array<{ name: string }>).map((stage) => stage.name).join(" → ")}`;
+        case TYPE.codeBuildProject:
+            return `CodeBuild project ${inputs.name} (${inputs.environment?.computeType}, ${inputs.buildTimeout} min): ${inputs.description}`;
+        case TYPE.logGroup:
+            return `log group ${inputs.name} (${inputs.retentionInDays} days)`;
         default:
             return undefined;
     }
@@ -244,9 +250,9 @@ function copyLines(target: Target, plan: PlannedResource): string[] {
 }
 
 /** The summary section of one target: its resources by region, each named in a line. */
-export function renderTargetSummary(target: Target, resources: PlannedResource[]): string {
+export function renderTargetSummary(target: Target, resources: PlannedResource[], label: string = KIND_LABEL[target.kind]): string {
     const here = resources.filter(isCloudResource);
-    const lines = [`${KIND_LABEL[target.kind]} ${target.alias} (${target.id}): ${here.length} resources`];
+    const lines = [`${label} ${target.alias} (${target.id}): ${here.length} resources`];
     const regions = [...new Set(here.map((resource) => resource.region))].sort((a, b) => (a ?? "").localeCompare(b ?? ""));
     for (const region of regions) {
         const inRegion = here.filter((resource) => resource.region === region);
@@ -288,8 +294,8 @@ export function renderSummaryHeader(stack: string, scope: string, file: string):
     );
 }
 
-/** The summary after the last target: totals by type, then the findings. */
-export function renderSummaryFooter(stats: TargetStats[], findings: Finding[]): string {
+/** The summary after the last target: totals by type, then the findings; `targets` replaces the count of targets by kind. */
+export function renderSummaryFooter(stats: TargetStats[], findings: Finding[], targets?: string): string {
     const counts = new Map<string, number>();
     for (const target of stats) for (const [type, count] of Object.entries(target.counts)) counts.set(type, (counts.get(type) ?? 0) + count);
     const sum = (pick: (target: TargetStats) => number) => stats.reduce((total, target) => total + pick(target), 0);
@@ -297,7 +303,7 @@ export function renderSummaryFooter(stats: TargetStats[], findings: Finding[]): 
     const kinds = (kind: Target["kind"]) => stats.filter((target) => target.kind === kind).length;
     const accountRegions = new Set(stats.flatMap((target) => target.accountRegions)).size;
     const lines = [
-        `Totals: ${stats.length} targets (${kinds("management")} management, ${kinds("central")} central, ${kinds("workload")} workload), ` +
+        `Totals: ${targets ?? `${stats.length} targets (${kinds("management")} management, ${kinds("central")} central, ${kinds("workload")} workload)`}, ` +
             `${accountRegions} account-regions, ${sum((t) => t.registrations)} registrations ` +
             `(${cloud} AWS resources, ${sum((t) => t.providers)} providers, ${sum((t) => t.components)} components and stack)`,
     ];

@@ -14,8 +14,7 @@ import * as path from "path";
 import { Finding, renderFinding } from "../config/findings";
 import { CONFIG_NAMESPACE } from "../config/constants";
 import { readStackFile, StackFile, stackFilePath, validateStackFile } from "../config/load";
-import { DEMO_PROJECT } from "../projects/demo-workload/config";
-import { planDemoStackFile, programOfStackFile } from "./plan-demo";
+import { planProjectStackFile, programOfStackFile } from "./plan-project";
 import { Piscina } from "piscina";
 import { EnvironmentModel, modelForTarget, targetsInScope } from "../config/model";
 import { formatScope, parseScope, parseStackName, stackNameFor } from "../config/scope";
@@ -190,16 +189,15 @@ export async function streamPlan(options: PlanOptions, projectDir: string, write
     const { file, stack, scopeText } = resolveInputs(options, projectDir);
     const planning = (options.deploymentPolicy === undefined || options.deploymentPolicy === false) && !options.policyPackConfig && !options.diagram;
     const { stackFile, findings: readFindings } = readStackFile(file);
-    // A stack file of another program of this repository (the demo workload) is planned by that program.
+    // A stack file of another program of this repository (the demo workload, the rollout pipeline) is planned by that program.
     if (stackFile && planning) {
         const program = programOfStackFile(stackFile.allKeys, CONFIG_NAMESPACE);
-        if (program === undefined) {
-            await write(`${file}: mixes ${CONFIG_NAMESPACE}: and ${DEMO_PROJECT}: keys; a stack file configures one program\n`);
+        if (program.kind === "mixed") {
+            await write(`${file}: mixes ${program.namespaces.map((namespace) => `${namespace}:`).join(" and ")} keys; a stack file configures one program\n`);
             return 1;
         }
-        // Its stack is named after its file (Pulumi.sandbox.yaml: sandbox), as `pulumi up` in its project would name it.
-        const demoStack = /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1] ?? stack;
-        if (program === "demo") return planDemoStackFile(file, demoStack, stackFile.allKeys, options.json === true, write);
+        if (program.kind === "project")
+            return planProjectStackFile(program.planner, file, stackFile.allKeys, { projectDir, json: options.json === true }, write);
     }
     // How many targets there will be, from the raw config, so worker threads can start loading during validation.
     const scopeValue = scopeText ?? stackFile?.values.scope;

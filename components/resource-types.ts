@@ -87,6 +87,9 @@ export const TYPE = {
     dynamodbTable: "aws:dynamodb/table:Table",
     dynamodbTableItem: "aws:dynamodb/tableItem:TableItem",
     bucketObject: "aws:s3/bucketObjectv2:BucketObjectv2",
+    // The rollout pipeline's (projects/pipeline), in the tooling account.
+    codePipeline: "aws:codepipeline/pipeline:Pipeline",
+    codeBuildProject: "aws:codebuild/project:Project",
 } as const;
 
 const arnBase = (context: OfflineContext, service: string) => `arn:${context.partition}:${service}:${context.region}:${context.account}`;
@@ -312,6 +315,21 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     { token: TYPE.configDeliveryChannel, short: "AWS Config delivery channel", global: false, offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs } }) },
     { token: TYPE.configRecorderStatus, short: "AWS Config recorder status", global: false },
     { token: TYPE.bucketObject, short: "S3 object", global: false },
+    // A pipeline's ARN is `arn:<partition>:codepipeline:<region>:<account>:<name>`, a project's `...:project/<name>`.
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/security_iam_service-with-iam.html
+    // https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-access-control-identity-based.html
+    {
+        token: TYPE.codePipeline,
+        short: "CodePipeline pipeline",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "codepipeline")}:${c.inputs.name}` } }),
+    },
+    {
+        token: TYPE.codeBuildProject,
+        short: "CodeBuild project",
+        global: false,
+        offline: (c) => ({ id: c.inputs.name, state: { ...c.inputs, arn: `${arnBase(c, "codebuild")}:project/${c.inputs.name}` } }),
+    },
 ];
 
 /** A stable stand-in for the random part AWS adds to some ARNs, derived from the logical name. */

@@ -219,3 +219,55 @@ export const AIR_GAPPED_UNAVAILABLE_REGIONS: ReadonlySet<string> = new Set([
     "us-gov-east-1",
     "us-gov-west-1",
 ]);
+
+/** CodePipeline pipeline, stage and action names: 1-100 of letters, digits and .@-_ .
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html (and API_StageDeclaration.html,
+ * API_ActionDeclaration.html); https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html */
+export const CODEPIPELINE_NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
+/** CodePipeline artifact names: 1-100 of letters, digits, _ and -. https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_OutputArtifact.html */
+export const CODEPIPELINE_ARTIFACT_NAME = /^[a-zA-Z0-9_-]{1,100}$/;
+/** CodeBuild project names: 2-150 characters, a letter or digit first, then letters, digits, - and _.
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html */
+export const CODEBUILD_PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_]{1,149}$/;
+/** CodeBuild's on-demand compute types for Linux containers (the BUILD_LAMBDA_* types need Lambda environments and images).
+ * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectEnvironment.html
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-compute-types.html */
+export const CODEBUILD_LINUX_COMPUTE_TYPES = [
+    "BUILD_GENERAL1_SMALL",
+    "BUILD_GENERAL1_MEDIUM",
+    "BUILD_GENERAL1_LARGE",
+    "BUILD_GENERAL1_XLARGE",
+    "BUILD_GENERAL1_2XLARGE",
+] as const;
+/** A build times out after 5 to 2,160 minutes. https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html */
+export const CODEBUILD_MIN_TIMEOUT_MINUTES = 5;
+export const CODEBUILD_MAX_TIMEOUT_MINUTES = 2160;
+/** CodeBuild's managed x86_64 Linux images: Amazon Linux (`amazonlinux-x86_64-standard:<version>`) and Ubuntu (`standard:<version>`).
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-available.html */
+export const CODEBUILD_MANAGED_LINUX_IMAGE = /^aws\/codebuild\/(amazonlinux-x86_64-standard|standard):\d+\.\d+$/;
+/** The Amazon Linux 2023 standard image, which installs Node.js 18, 20, 22 and 24 through `runtime-versions`, and others on demand.
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html */
+export const CODEBUILD_AL2023_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
+/** CloudWatch Logs group names: 1-512 of letters, digits and ._-/# .
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html */
+export const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+/** The only retention periods CloudWatch Logs accepts, in days.
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html */
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** Connections (CodeStar Connections, renamed AWS CodeConnections in 2024) are named by ARNs under either service prefix;
+ * an IAM policy must use the prefix of the connection's own ARN.
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodeconnections.html */
+export const CONNECTION_ARN = /^arn:(aws[a-z-]*):(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[A-Za-z0-9-]+$/;
+/** Secrets Manager ARNs end in the secret's name, a hyphen and six random characters; names use letters, digits and /_+=.@-.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources */
+export const SECRETS_MANAGER_ARN = /^arn:(aws[a-z-]*):secretsmanager:([a-z0-9-]+):(\d{12}):secret:([\w/+=.@-]+)-[A-Za-z0-9]{6}$/;
+/** Parameter Store ARNs: `parameter/` then the name without its leading slash; names use letters, digits, _.- and / between levels.
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html */
+export const SSM_PARAMETER_ARN = /^arn:(aws[a-z-]*):ssm:([a-z0-9-]+):(\d{12}):parameter\/([A-Za-z0-9_.\-/]+)$/;
+/** SNS topic ARNs: names are 1-256 ASCII letters, digits, _ and -, with a .fifo suffix for FIFO topics.
+ * https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html */
+export const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** KMS key ARNs (`key/<key id>`). https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN */
+export const KMS_KEY_ARN = /^arn:(aws[a-z-]*):kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]+$/;

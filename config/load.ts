@@ -109,6 +109,23 @@ export function loadEnvironmentFromFile(file: string, stack: string, scope?: str
     return stackFile ? validateStackFile(stackFile, stack, scope) : { findings };
 }
 
+/**
+ * Another program's values from the running Pulumi engine (the demo workload, the rollout pipeline: projects of their
+ * own), keys without its namespace. Object values arrive as JSON text, plain strings unquoted.
+ */
+export function projectValuesOf(allConfig: Record<string, string>, namespace: string): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [key, raw] of Object.entries(allConfig)) {
+        if (!key.startsWith(`${namespace}:`)) continue;
+        try {
+            values[key.slice(namespace.length + 1)] = JSON.parse(raw);
+        } catch {
+            values[key.slice(namespace.length + 1)] = raw;
+        }
+    }
+    return values;
+}
+
 /** This project's values from the running Pulumi engine (`pulumi up`/`preview`). Object values arrive as JSON. */
 export function environmentFromEngine(stack: string, allConfig: Record<string, string>): EnvironmentInput {
     const values: Record<string, unknown> = {};

@@ -61,3 +61,12 @@ export {
 } from "./s3-protection";
 export { deadLetterQueuePolicy, lambdaTrustPolicy, restoreValidatorPolicy } from "./restore-validator-role";
 export type { RestoreValidatorPolicyArgs } from "./restore-validator-role";
+export {
+    artifactBucketPolicy,
+    artifactKeyPolicy,
+    codeBuildRolePolicy,
+    codeBuildTrustPolicy,
+    codePipelineRolePolicy,
+    codePipelineTrustPolicy,
+} from "./pipeline";
+export type { BuildSecretArgs, CodeBuildRolePolicyArgs, CodePipelineRolePolicyArgs } from "./pipeline";

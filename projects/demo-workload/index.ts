@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { renderFinding } from "../../config/findings";
-import { projectValuesOf } from "./load";
+import { projectValuesOf } from "../../config/load";
 import { DEMO_PROJECT, validateDemo } from "./config";
 import { deployDemoWorkload } from "./program";
 

@@ -1,0 +1,25 @@
+/**
+ * Entry point of the rollout pipeline's own Pulumi project (`pulumi up` in projects/pipeline): validates the stack's
+ * `backup-pipeline:` config, and the platform environment's stack file it names, before registering anything, then
+ * deploys. `npm run plan -- --config projects/pipeline/Pulumi.tooling.yaml` plans it offline.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { renderFinding } from "../../config/findings";
+import { projectValuesOf } from "../../config/load";
+import { PIPELINE_PROJECT, validatePipeline } from "./config";
+import { deployPipeline } from "./program";
+
+function run() {
+    // The platform's stack files are at the repository root, two levels up, where the pipeline's builds run the rollout.
+    const repositoryRoot = path.resolve(__dirname, "..", "..");
+    const result = validatePipeline(pulumi.getStack(), projectValuesOf(pulumi.runtime.allConfig(), PIPELINE_PROJECT), { repositoryRoot });
+    for (const finding of result.findings.filter((f) => f.severity === "warning")) pulumi.log.warn(renderFinding(finding).trim());
+    if (!result.model) {
+        const errors = result.findings.filter((f) => f.severity === "error").map(renderFinding);
+        throw new pulumi.RunError(`the stack config has ${errors.length} error(s):\n${errors.join("\n")}`);
+    }
+    return deployPipeline(result.model);
+}
+
+export = run();
