@@ -62,7 +62,10 @@ export function platformRoleBoundary(): PolicyDocument {
                 Resource: "*",
             },
             {
-                // AWS Backup ends recovery points at the end of their lifecycle itself; no platform role deletes one.
+                // No platform role deletes a recovery point or rewrites a vault's policy: the vault access policies already deny
+                // DeleteRecoveryPoint, UpdateRecoveryPointLifecycle and PutBackupVaultAccessPolicy to every principal but
+                // break-glass (policies/backup-vault-policy.ts), the backup service role included, so this adds no denial
+                // AWS Backup's jobs could meet; it keeps the same denial if a vault policy were ever lost.
                 Sid: "DenyDismantlingBackups",
                 Effect: "Deny",
                 Action: [
