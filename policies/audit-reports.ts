@@ -4,7 +4,7 @@
  */
 import { accountRootAdministersKey, deploymentRoleMaintainsKey } from "./backup-key-policy";
 import { assertAccountId, assertPartition, assertRegionInPartition, assertRoleArn, parseArn } from "./arn";
-import type { PolicyDocument, PolicyStatement } from "./policy-document";
+import { denyInsecureTransport, type PolicyDocument, type PolicyStatement } from "./policy-document";
 
 /** Backup Audit Manager writes reports as its service-linked role. https://docs.aws.amazon.com/aws-backup/latest/devguide/using-service-linked-roles-AWSServiceRoleForBackupReports.html */
 export function backupReportsRoleArn(partition: string, accountId: string): string {
@@ -42,14 +42,7 @@ export function reportBucketPolicy(args: { bucketArn: string; partition: string;
                 Resource: `${args.bucketArn}/*`,
                 Condition: { ...asBackupReportsRole(role), StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
             },
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [args.bucketArn, `${args.bucketArn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyInsecureTransport(args.bucketArn),
         ],
     };
 }

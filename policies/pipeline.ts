@@ -5,7 +5,7 @@
  */
 import { assertAccountId, assertRoleArn, parseArn } from "./arn";
 import { accountRootAdministersKey, deploymentRoleMaintainsKey } from "./backup-key-policy";
-import type { PolicyDocument, PolicyStatement } from "./policy-document";
+import { denyInsecureTransport, type PolicyDocument, type PolicyStatement } from "./policy-document";
 
 /**
  * The CodePipeline service role's trust policy, as CodePipeline's documentation writes it: CodePipeline documents no
@@ -238,15 +238,6 @@ export function artifactBucketPolicy(bucketArn: string): PolicyDocument {
     assertBucketArn(bucketArn, "bucketArn");
     return {
         Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, `${bucketArn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
+        Statement: [denyInsecureTransport(bucketArn)],
     };
 }

@@ -55,3 +55,18 @@ export interface PolicyDocument {
 export function serializePolicy(doc: PolicyDocument): string {
     return JSON.stringify(doc);
 }
+
+/**
+ * The statement every bucket policy of the platform starts with: no request over plain HTTP, as AWS recommends for
+ * every bucket. https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
+ */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}

@@ -4,7 +4,7 @@
  */
 import { assertAccountId, assertRegionInPartition, assertRoleArn, parseArn } from "./arn";
 import { accountRootAdministersKey, deploymentRoleMaintainsKey } from "./backup-key-policy";
-import type { PolicyDocument } from "./policy-document";
+import { denyInsecureTransport, type PolicyDocument } from "./policy-document";
 
 export interface BucketKeyPolicyArgs {
     partition: string;
@@ -79,14 +79,7 @@ export function protectedBucketPolicy(args: BucketPolicyArgs): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, objects],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyInsecureTransport(bucketArn),
             {
                 Sid: "DenyVersionDeletionExceptBreakGlass",
                 Effect: "Deny",
