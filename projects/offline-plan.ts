@@ -6,6 +6,8 @@
  * An environment is planned one target at a time, exactly as its stack-per-target rollout evaluates it, so memory
  * stays bounded by the largest account, not by the organization.
  */
+// First: it changes how the SDK below loads.
+import "./offline-sdk-modules";
 import * as pulumi from "@pulumi/pulumi";
 import { createRequire } from "module";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";

@@ -178,6 +178,24 @@ describe("npm run plan", () => {
             assert.doesNotMatch(result.stdout + result.stderr, /\n\s+at .+:\d+:\d+/);
         });
 
+        it("loads the Pulumi SDK in its workers without TypeScript and npm's Arborist, which load when something reads them", () => {
+            const script = [
+                'require("./dist/cli/plan-worker.js");',
+                "const loaded = () => Object.values(require.cache).filter((m) => m.loaded && /node_modules[\\/](typescript|@npmcli[\\/]arborist|pacote)[\\/]/.test(m.filename)).length;",
+                "const before = loaded();",
+                'const version = require("typescript").version;',
+                'const sdk = require("path").dirname(require.resolve("@pulumi/pulumi/package.json"));',
+                'const arborist = require(require.resolve("@npmcli/arborist", { paths: [sdk] })).name;',
+                "console.log(JSON.stringify({ before, version, arborist, after: loaded() }));",
+            ].join("\n");
+            const report = JSON.parse(run(process.execPath, ["-e", script]).stdout) as { before: number; version: string; arborist: string; after: number };
+            // Before: only the two stand-ins. Reading one loads the real module (Arborist with its dependencies).
+            assert.equal(report.before, 2);
+            assert.match(report.version, /^\d+\.\d+\.\d+/);
+            assert.equal(report.arborist, "Arborist");
+            assert.ok(report.after > report.before + 10, `${report.after} modules after reading Arborist`);
+        });
+
         it("writes, with worker threads, the same bytes as the in-process plan evaluating in one thread", async () => {
             const file = path.join(workDir, "Pulumi.generated.yaml");
             fs.writeFileSync(file, organizationStackFile({ accounts: 17, regions: 1 }));
