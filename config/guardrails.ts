@@ -30,6 +30,7 @@ export function guardrailScopeFromConfig(env: SectionEnvironment, protectedBucke
         deploymentRoleName,
         breakGlassRoleName,
         backupServiceRoleName: physicalNames.backupRole(namePrefix),
+        permissionsBoundaryName: physicalNames.permissionsBoundary(namePrefix),
         stackSetExecutionRoles: env.get(bootstrapSection) !== undefined,
         protectedBuckets,
     };

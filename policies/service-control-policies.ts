@@ -51,6 +51,8 @@ export interface GuardrailScope {
     breakGlassRoleName: string;
     /** The role AWS Backup runs jobs as; it tags the recovery points it creates, whatever tags they copy. */
     backupServiceRoleName: string;
+    /** The managed policy every role of the platform carries as its permissions boundary (policies/permissions-boundary.ts). */
+    permissionsBoundaryName: string;
     /**
      * The deployment role is created by service-managed CloudFormation StackSets (config `bootstrap`). Their stacks run
      * in each member account as a role named `stacksets-exec-<id>`, which must be able to create and update the
@@ -244,11 +246,15 @@ const ROLE_TAKEOVER_ACTIONS = [
     "iam:UpdateRole",
 ];
 
+/** IAM actions that create, re-version or delete a managed policy. */
+const BOUNDARY_CHANGE_ACTIONS = ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"];
+
 /**
  * Every role an exemption above names (deployment, break-glass, AWS Backup's service role), and with `platformRoles`
- * every `<prefix>-*` role, may be created, deleted, re-trusted or re-permissioned only by the deployment role (and
- * StackSets' execution roles, which create the deployment role). This is what makes the exemptions safe: no principal
- * of a member account can create its own role of an exempt name, or make the real one trust it.
+ * every `<prefix>-*` role and their permissions boundary, may be created, deleted, re-trusted or re-permissioned only by
+ * the deployment role (and StackSets' execution roles, which create the deployment role and the boundary). This is what
+ * makes the exemptions safe: no principal of a member account can create its own role of an exempt name, or make the
+ * real one trust it.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_modify.html
  */
 export function denyExemptRoleTakeover(scope: GuardrailScope, includePlatformRoles: boolean): PolicyStatement {
@@ -256,10 +262,16 @@ export function denyExemptRoleTakeover(scope: GuardrailScope, includePlatformRol
     const exact = [scope.deploymentRoleName, scope.breakGlassRoleName, scope.backupServiceRoleName];
     // With every `<prefix>-*` role protected, the pattern covers the exempt names it matches.
     const names = includePlatformRoles ? [...exact.filter((name) => !name.startsWith(`${scope.namePrefix}-`)), platformPattern] : exact;
+    const roles = names.map((name) => roleArn(scope, name));
+    // The permissions boundary caps every `<prefix>-*` role, so with them it is protected too: nobody else may create it
+    // (a policy of that name made first would be the boundary the roles get), version it, or delete it. One statement
+    // (role actions match only role ARNs, policy actions only the policy's) keeps the SCP within its size.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-versioning.html
+    const boundary = `arn:${scope.partition}:iam::*:policy/${scope.permissionsBoundaryName}`;
     return deny(
         "DenyPlatformRoleChangesExceptDeployment",
-        ROLE_TAKEOVER_ACTIONS,
-        names.map((name) => roleArn(scope, name)),
+        includePlatformRoles ? [...ROLE_TAKEOVER_ACTIONS, ...BOUNDARY_CHANGE_ACTIONS] : ROLE_TAKEOVER_ACTIONS,
+        includePlatformRoles ? [...roles, boundary] : roles,
         unlessPrincipal(scope, roleManagers(scope)),
     );
 }
@@ -375,6 +387,11 @@ function assertScope(scope: GuardrailScope): void {
         ["backupServiceRoleName", scope.backupServiceRoleName],
     ]) {
         if (!ROLE_NAME.test(name)) problems.push(`${label} ${JSON.stringify(name)} is not an exact IAM role name`);
+    }
+    // IAM policy names: 1-128 of letters, digits and +=,.@-_ (no wildcard, which would protect other policies' names too).
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html
+    if (!/^[\w+=,.@-]{1,128}$/.test(scope.permissionsBoundaryName)) {
+        problems.push(`permissionsBoundaryName ${JSON.stringify(scope.permissionsBoundaryName)} is not an exact IAM policy name`);
     }
     if (problems.length > 0) throw new Error(`Invalid guardrail scope: ${problems.join("; ")}`);
 }

@@ -24,6 +24,7 @@ export function guardrailScope(model: GuardrailsSlice): GuardrailScope {
         deploymentRoleName: model.roles.deploymentRoleName,
         breakGlassRoleName: model.roles.breakGlassRoleName,
         backupServiceRoleName: model.roles.backupServiceRoleName,
+        permissionsBoundaryName: model.roles.permissionsBoundaryName,
         stackSetExecutionRoles: model.management.bootstrap !== undefined,
         protectedBuckets: [...(model.management.guardrails?.protectedBuckets ?? [])],
     };

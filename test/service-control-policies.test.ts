@@ -168,6 +168,24 @@ describe("service control policies", () => {
                 }
                 assert.deepEqual(exemptionsOf(buckets), [`arn:${model.partition}:iam::*:role/${model.roles.deploymentRoleName}`]);
             });
+
+            it("lets only the deployment role and StackSets create, version or delete the permissions boundary of the platform's roles", () => {
+                const statements = serviceControlStatements(scope, ALL);
+                const boundary = denying(statements, "iam:CreatePolicyVersion");
+                assert.ok(asList(boundary.Resource).includes(`arn:${model.partition}:iam::*:policy/${model.roles.permissionsBoundaryName}`));
+                for (const action of ["iam:CreatePolicy", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]) {
+                    assert.equal(denying(statements, action), boundary);
+                }
+                // Only that policy: every other resource of the statement is a role.
+                assert.deepEqual(
+                    asList(boundary.Resource).filter((arn) => !arn.includes(":role/")),
+                    [`arn:${model.partition}:iam::*:policy/${model.roles.permissionsBoundaryName}`],
+                );
+                const exempt = exemptionsOf(boundary).map((arn) => exemptRoleName(arn, model.partition));
+                assert.deepEqual(exempt, [model.roles.deploymentRoleName, ...(model.management.bootstrap ? ["stacksets-exec-*"] : [])]);
+                // Without platformRoles, no policy version is denied: the boundary is part of that protection.
+                assert.ok(!serviceControlStatements(scope, ["backupTampering"]).some((statement) => actionsOf(statement).includes("iam:CreatePolicyVersion")));
+            });
         });
     }
 
@@ -178,6 +196,7 @@ describe("service control policies", () => {
         deploymentRoleName: "Deploy",
         breakGlassRoleName: "BreakGlass",
         backupServiceRoleName: "acme-backup-backup-service",
+        permissionsBoundaryName: "acme-backup-role-boundary",
         stackSetExecutionRoles: false,
         protectedBuckets: [],
     };
@@ -230,6 +249,10 @@ describe("service control policies", () => {
         assert.throws(
             () => serviceControlStatements({ ...scope, breakGlassRoleName: "Break*" }, ALL),
             /breakGlassRoleName "Break\*" is not an exact IAM role name/,
+        );
+        assert.throws(
+            () => serviceControlStatements({ ...scope, permissionsBoundaryName: "acme-*" }, ALL),
+            /permissionsBoundaryName "acme-\*" is not an exact IAM policy name/,
         );
     });
 });
