@@ -151,14 +151,13 @@ function defaultWorkers(targets: number): number {
 
 /** The deployment role's policies, as text or one JSON document, for teams that create the role their own way. */
 async function renderDeploymentPolicies(model: EnvironmentModel, which: boolean | string, json: boolean): Promise<{ exitCode: number; text: string }> {
-    const { deploymentRolePoliciesFor, deploymentRoleTemplateFor } = await import("../projects/organization");
-    const { platformRoleBoundary } = await import("../policies/permissions-boundary");
+    const { deploymentRolePoliciesFor, deploymentRoleTemplateFor, permissionsBoundaryFor } = await import("../projects/organization");
     const kinds = which === true ? (["workload", "central"] as const) : ([which] as const);
     if (!kinds.every((kind) => kind === "workload" || kind === "central")) {
         return { exitCode: 1, text: `--deployment-policy takes workload or central, not ${JSON.stringify(which)}\n` };
     }
     const roleName = model.roles.deploymentRoleName;
-    const boundary = { name: model.roles.permissionsBoundaryName, document: platformRoleBoundary() };
+    const boundary = permissionsBoundaryFor(model);
     const byKind = Object.fromEntries(kinds.map((kind) => [kind, deploymentRolePoliciesFor(model, kind as "workload" | "central")])) as Record<
         string,
         PolicyDocument[]

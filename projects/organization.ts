@@ -8,7 +8,7 @@ import { DeploymentRoleStackSet } from "../components/deployment-role-stack-set"
 import { OrganizationBackupSettings } from "../components/organization-backup-settings";
 import { TYPE } from "../components/resource-types";
 import { DeploymentRoleStackSetModel, EnvironmentModel } from "../config/model";
-import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy, platformRoleBoundary } from "../policies";
+import { deploymentRolePolicies, deploymentRoleTemplate, deploymentRoleTrustPolicy, platformRoleBoundary, type PolicyDocument } from "../policies";
 import { centralDeploymentTypes } from "./central";
 import { deployGuardrails } from "./guardrails";
 import { workloadDeploymentTypes } from "./workload";
@@ -50,6 +50,11 @@ export function deploymentRolePoliciesFor(model: OrganizationSlice, kind: Deploy
     });
 }
 
+/** The permissions boundary the deployment role's template creates beside it, by the name its IAM statements require. */
+export function permissionsBoundaryFor(model: Pick<OrganizationSlice, "roles">): { name: string; document: PolicyDocument } {
+    return { name: model.roles.permissionsBoundaryName, document: platformRoleBoundary() };
+}
+
 /** The CloudFormation template that creates the deployment role in one kind of member account. */
 export function deploymentRoleTemplateFor(model: OrganizationSlice, kind: DeploymentRoleStackSetModel["kind"]): Record<string, unknown> {
     const bootstrap = model.management.bootstrap;
@@ -58,7 +63,7 @@ export function deploymentRoleTemplateFor(model: OrganizationSlice, kind: Deploy
         description: `Deploys the backup platform into ${kind} accounts`,
         trustPolicy: deploymentRoleTrustPolicy({ partition: model.partition, trustedPrincipalArns: bootstrap?.trustedPrincipalArns ?? [] }),
         policies: deploymentRolePoliciesFor(model, kind),
-        boundary: { name: model.roles.permissionsBoundaryName, document: platformRoleBoundary() },
+        boundary: permissionsBoundaryFor(model),
         tags: model.tags,
     });
 }
