@@ -128,13 +128,5 @@ export function projectValuesOf(allConfig: Record<string, string>, namespace: st
 
 /** This project's values from the running Pulumi engine (`pulumi up`/`preview`). Object values arrive as JSON. */
 export function environmentFromEngine(stack: string, allConfig: Record<string, string>): EnvironmentInput {
-    const values: Record<string, unknown> = {};
-    for (const [key, raw] of Object.entries(projectValues(allConfig))) {
-        try {
-            values[key] = JSON.parse(raw as string);
-        } catch {
-            values[key] = raw; // plain strings are stored unquoted
-        }
-    }
-    return { stack, values };
+    return { stack, values: projectValuesOf(allConfig, CONFIG_NAMESPACE) };
 }

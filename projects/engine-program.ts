@@ -6,8 +6,9 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { validateEnvironment } from "../config/environment";
-import { renderFinding } from "../config/findings";
+
 import { environmentFromEngine, readStackFile, stackFilePath, withLocations } from "../config/load";
+import { modelOrRunError } from "./engine-result";
 import { deployPlatform, PlatformOutputs } from "./platform";
 
 /** Where the engine's config came from, so findings can name its line: `Pulumi.<stack>.yaml` in the working directory. */
@@ -21,11 +22,5 @@ export function platformFromEngine(): PlatformOutputs {
     const result = validateEnvironment(environmentFromEngine(stack, pulumi.runtime.allConfig()));
     const locate = locateInStackFile(stack);
     const findings = locate ? withLocations(result.findings, locate) : result.findings;
-    for (const finding of findings.filter((f) => f.severity === "warning")) pulumi.log.warn(renderFinding(finding).trim());
-    if (!result.model) {
-        const errors = findings.filter((f) => f.severity === "error").map(renderFinding);
-        // RunError prints its message without a stack trace.
-        throw new pulumi.RunError(`the stack config has ${errors.length} error(s):\n${errors.join("\n")}`);
-    }
-    return deployPlatform(result.model);
+    return deployPlatform(modelOrRunError({ model: result.model, findings }));
 }

@@ -5,8 +5,8 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { renderFinding } from "../../config/findings";
 import { projectValuesOf } from "../../config/load";
+import { modelOrRunError } from "../engine-result";
 import { PIPELINE_PROJECT, validatePipeline } from "./config";
 import { deployPipeline } from "./program";
 
@@ -14,12 +14,7 @@ function run() {
     // The platform's stack files are at the repository root, two levels up, where the pipeline's builds run the rollout.
     const repositoryRoot = path.resolve(__dirname, "..", "..");
     const result = validatePipeline(pulumi.getStack(), projectValuesOf(pulumi.runtime.allConfig(), PIPELINE_PROJECT), { repositoryRoot });
-    for (const finding of result.findings.filter((f) => f.severity === "warning")) pulumi.log.warn(renderFinding(finding).trim());
-    if (!result.model) {
-        const errors = result.findings.filter((f) => f.severity === "error").map(renderFinding);
-        throw new pulumi.RunError(`the stack config has ${errors.length} error(s):\n${errors.join("\n")}`);
-    }
-    return deployPipeline(result.model);
+    return deployPipeline(modelOrRunError(result));
 }
 
 export = run();
