@@ -132,11 +132,6 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
         }
         case TYPE.organizationsPolicy:
             return describeOrganizationsPolicy(resource, siblings);
-        case TYPE.bucket: {
-            const tags = (inputs.tags ?? {}) as Record<string, string>;
-            const selecting = Object.entries(tags).filter(([key]) => !key.startsWith("backup-platform:"));
-            return `S3 bucket ${inputs.bucket}${inputs.bucketNamespace === "account-regional" ? " (account-regional namespace)" : ""}, tags ${selecting.map(([k, v]) => `${k}=${v}`).join(", ")}${marker}`;
-        }
         case TYPE.bucketEncryption: {
             const rule = (inputs.rules as any[])[0];
             return `encryption ${rule.applyServerSideEncryptionByDefault.sseAlgorithm} with key ${rule.applyServerSideEncryptionByDefault.kmsMasterKeyId}${rule.bucketKeyEnabled ? ", bucket key" : ""}`;
@@ -183,8 +178,6 @@ function describe(resource: PlannedResource, siblings: PlannedResource[]): strin
             return `EBS volume ${inputs.size} GiB ${inputs.type}${inputs.encrypted ? ", encrypted" : ""}`;
         case TYPE.dynamodbTable:
             return `DynamoDB table ${inputs.name} (${inputs.billingMode})`;
-        case TYPE.bucket:
-            return `S3 bucket ${inputs.bucket}`;
         case TYPE.bucketObject:
             return `S3 object ${inputs.key}`;
         case TYPE.codePipeline:

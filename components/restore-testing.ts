@@ -147,15 +147,6 @@ function selectionArgs(
     };
 }
 
-/**
- * The resource types a program's deployment role needs: without restore testing in that kind of account, the types
- * only restore testing creates are left out, so the role cannot manage Lambda functions, queues or alarms there.
- */
-export function withoutRestoreTestingTypes(programTypes: readonly string[], restoreTesting: boolean, baseTypes: readonly string[]): string[] {
-    if (restoreTesting) return [...programTypes];
-    return programTypes.filter((type) => baseTypes.includes(type) || !RESTORE_TESTING_RESOURCE_TYPES.includes(type));
-}
-
 /** The restore testing of one account-region, through the account's provider. */
 export function restoreTestingIn(
     alias: string,

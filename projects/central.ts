@@ -11,11 +11,10 @@ import { BackupServiceRole } from "../components/backup-service-role";
 import { CentralRegionBackup } from "../components/central-region-backup";
 import { backupRegionSettings } from "../components/region-settings";
 import { TYPE } from "../components/resource-types";
-import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES, withoutRestoreTestingTypes } from "../components/restore-testing";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES } from "../components/restore-testing";
 import { CentralAccountModel } from "../config/model";
 import { validatorBundle } from "../restore-testing/bundle";
 
-/** Every resource type the central program creates: the deployment role in the central account may manage exactly these. */
 /** The types of the central account's AWS Backup setup, alerts and audit. */
 const CENTRAL_BACKUP_TYPES: readonly string[] = [
     TYPE.regionSettings,
@@ -47,6 +46,7 @@ const CENTRAL_BACKUP_TYPES: readonly string[] = [
     TYPE.configRecorderStatus,
 ];
 
+/** Every resource type the central program creates: the deployment role in the central account may manage exactly these. */
 export const CENTRAL_RESOURCE_TYPES: readonly string[] = [
     ...CENTRAL_BACKUP_TYPES,
     ...RESTORE_TESTING_RESOURCE_TYPES.filter((type) => !CENTRAL_BACKUP_TYPES.includes(type)),
@@ -54,7 +54,7 @@ export const CENTRAL_RESOURCE_TYPES: readonly string[] = [
 
 /** The types the central deployment role needs: restore testing's only when the central account runs it. */
 export function centralDeploymentTypes(restoreTesting: boolean): string[] {
-    return withoutRestoreTestingTypes(CENTRAL_RESOURCE_TYPES, restoreTesting, CENTRAL_BACKUP_TYPES);
+    return [...(restoreTesting ? CENTRAL_RESOURCE_TYPES : CENTRAL_BACKUP_TYPES)];
 }
 
 export interface CentralOutputs {

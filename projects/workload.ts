@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountBackup } from "../components/account-backup";
 import { ProtectedBucket } from "../components/protected-bucket";
 import { TYPE } from "../components/resource-types";
-import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES, withoutRestoreTestingTypes } from "../components/restore-testing";
+import { restoreTestingIn, RESTORE_TESTING_RESOURCE_TYPES } from "../components/restore-testing";
 import { S3BackupTiering } from "../components/s3-backup-tiering";
 import { ScheduledBackup } from "../components/scheduled-backup";
 import { deploymentSessionName } from "../config/constants";
@@ -53,7 +53,7 @@ export const WORKLOAD_RESOURCE_TYPES: readonly string[] = [
 
 /** The types the workload deployment role needs: restore testing's only when some workload account runs it. */
 export function workloadDeploymentTypes(restoreTesting: boolean): string[] {
-    return withoutRestoreTestingTypes(WORKLOAD_RESOURCE_TYPES, restoreTesting, WORKLOAD_BACKUP_TYPES);
+    return [...(restoreTesting ? WORKLOAD_RESOURCE_TYPES : WORKLOAD_BACKUP_TYPES)];
 }
 
 export interface WorkloadOutputs {
