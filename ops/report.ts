@@ -53,6 +53,20 @@ const BACKUP_RESOURCE_TYPE_FILTERS = [
 /** Longest gap, in minutes, between consecutive runs of an AWS cron expression over the year from `from` (UTC; a
  * rule's time zone shifts runs, not gaps, except by an hour at daylight-saving changes, which the slack covers). */
 export function maxScheduleGapMinutes(schedule: string, from: Date): number {
+    // Tiers are environment-wide: every account-region of a report asks about the same few schedules at the same time,
+    // and stepping a cron through a year takes milliseconds.
+    const key = `${from.getTime()} ${schedule}`;
+    let gap = scheduleGaps.get(key);
+    if (gap === undefined) {
+        gap = scheduleGap(schedule, from);
+        scheduleGaps.set(key, gap);
+    }
+    return gap;
+}
+
+const scheduleGaps = new Map<string, number>();
+
+function scheduleGap(schedule: string, from: Date): number {
     const body = /^cron\((.*)\)$/.exec(schedule.trim())?.[1];
     if (!body) return Infinity;
     const cron = awsCron.parse(body);
