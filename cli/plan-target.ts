@@ -4,6 +4,7 @@
  */
 import { EnvironmentModel, Target } from "../config/model";
 import { planEnvironment } from "../projects/offline-plan";
+import { useValidatorBundle, ValidatorBundle } from "../restore-testing/bundle";
 import { renderJsonResources, renderTargetSummary, targetStats, TargetStats, withoutRepeatedStack } from "./plan-render";
 
 export type PlanFormat = "summary" | "json";
@@ -15,6 +16,8 @@ export interface TargetTask {
     /** Whether this is the plan's first target, which shows the stack resource. */
     first: boolean;
     format: PlanFormat;
+    /** The validation Lambda's bundle, built once by the plan before any target, when a target in scope deploys it. */
+    validatorBundle?: ValidatorBundle;
 }
 
 export interface TargetOutput {
@@ -24,6 +27,7 @@ export interface TargetOutput {
 }
 
 export async function planTargetOutput(task: TargetTask): Promise<TargetOutput> {
+    if (task.validatorBundle) useValidatorBundle(task.validatorBundle);
     const { resources } = await planEnvironment(task.model);
     const shown = withoutRepeatedStack(resources, task.first);
     const text = task.format === "json" ? renderJsonResources(shown, task.first) : renderTargetSummary(task.target, shown);

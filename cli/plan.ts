@@ -22,6 +22,7 @@ import { iamPolicySize, PolicyDocument } from "../policies";
 import { renderDiagram } from "./plan-diagram";
 import { renderJsonFooter, renderJsonHeader, renderSummaryFooter, renderSummaryHeader, TargetStats } from "./plan-render";
 import type { PlanFormat, TargetOutput, TargetTask } from "./plan-target";
+import type { ValidatorBundle } from "../restore-testing/bundle";
 import { PLAN_NODE_FLAGS, WORKER_OLD_GENERATION_MB, WORKER_YOUNG_GENERATION_MB } from "./plan-tuning";
 
 export interface PlanOptions {
@@ -138,9 +139,21 @@ function inWorkers(workers: number): Evaluator {
 }
 
 /** Plans every target of the model, in order, writing each one's part as soon as it and those before it are done. */
-function evaluateTargets(model: EnvironmentModel, format: PlanFormat, evaluator: Evaluator, write: Write): Promise<TargetStats[]> {
+function evaluateTargets(
+    model: EnvironmentModel,
+    format: PlanFormat,
+    evaluator: Evaluator,
+    write: Write,
+    validatorBundle: ValidatorBundle | undefined,
+): Promise<TargetStats[]> {
     const targets = targetsInScope(model);
-    const task = (index: number): TargetTask => ({ model: modelForTarget(model, targets[index]), target: targets[index], first: index === 0, format });
+    const task = (index: number): TargetTask => ({
+        model: modelForTarget(model, targets[index]),
+        target: targets[index],
+        first: index === 0,
+        format,
+        ...(validatorBundle ? { validatorBundle } : {}),
+    });
     return writeInOrder(targets.length, evaluator.inFlight, (index) => evaluator.evaluate(task(index)), write);
 }
 
@@ -264,10 +277,11 @@ async function planValidated(
     // The validation Lambda's bundle is built once here, so a build failure stops the plan with its reason before any
     // target is evaluated, and the summary can show what would be deployed.
     let bundleLine = "";
+    let bundle: ValidatorBundle | undefined;
     if (usesRestoreTesting(model)) {
         const { validatorBundle } = await import("../restore-testing/bundle");
         try {
-            const bundle = await validatorBundle(projectDirOf(file));
+            bundle = await validatorBundle();
             bundleLine = `Restore validation Lambda bundle: ${bundle.file}, ${bundle.bytes.toLocaleString("en-US")} bytes, sha256 ${bundle.sha256}\n\n`;
         } catch (error) {
             await write(`plan failed: ${(error as Error).message}\n`);
@@ -276,7 +290,7 @@ async function planValidated(
     }
     const evaluator = workerPool ?? (await inThisThread());
     await write(options.json ? renderJsonHeader(stack, scope) : renderSummaryHeader(stack, scope, path.relative(process.cwd(), file) || file) + bundleLine);
-    const stats = await evaluateTargets(model, format, evaluator, write);
+    const stats = await evaluateTargets(model, format, evaluator, write, bundle);
     // The engine rejects two resources with one URN; the mock runtime does not, so check here, across all targets.
     const seen = new Set<string>();
     for (const urn of stats.flatMap((target) => target.urns)) {
@@ -295,11 +309,6 @@ function usesRestoreTesting(model: EnvironmentModel): boolean {
             ? model.central.restoreTesting !== undefined
             : target.kind === "workload" && model.accounts.some((account) => account.id === target.id && account.restoreTesting !== undefined),
     );
-}
-
-/** The project the plan runs in: the bundle is built from its sources, whichever stack file is planned. */
-function projectDirOf(_file: string): string {
-    return findProjectDir(__dirname);
 }
 
 /** Plans into a string: for tests and callers that want the whole output. */

@@ -85,6 +85,14 @@ export function validatorBundle(projectDir = projectDirectory()): Promise<Valida
     return building.get(projectDir)!;
 }
 
+/**
+ * Takes a bundle another thread built as this thread's: plan worker threads have memos of their own, and would otherwise
+ * each build the bundle again for the targets that deploy it.
+ */
+export function useValidatorBundle(bundle: ValidatorBundle, projectDir = projectDirectory()): void {
+    building.set(projectDir, Promise.resolve(bundle));
+}
+
 /** The bundle's bytes, built afresh in memory (nothing written): what the reproducibility test compares. */
 export async function bundleBytes(projectDir = projectDirectory()): Promise<Uint8Array> {
     // Loaded here, not at the top: plans and programs without restore testing never load esbuild.
