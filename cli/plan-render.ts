@@ -3,7 +3,7 @@
  * findings after the last target. Each target's text depends only on that target's resources, so targets planned in
  * any order, in any thread, concatenate to the same output.
  */
-import { PROVIDER_TYPE_PREFIX, resourceType, STACK_TYPE, TYPE } from "../components/resource-types";
+import { isCloudResource, PROVIDER_TYPE_PREFIX, resourceType, STACK_TYPE, TYPE } from "../components/resource-types";
 import { Finding, renderFinding } from "../config/findings";
 import { physicalNames, Target } from "../config/model";
 import type { PlannedResource } from "../projects/offline-plan";
@@ -28,8 +28,6 @@ export interface TargetStats {
 }
 
 const KIND_LABEL: Record<Target["kind"], string> = { management: "management", central: "central", workload: "workload" };
-
-const isCloudResource = (resource: PlannedResource) => resource.custom && !resource.type.startsWith(PROVIDER_TYPE_PREFIX);
 
 /** One line per resource worth naming in an account-region, e.g. `vault acme-backup-standard (compliance lock)`. */
 function describe(resource: PlannedResource, siblings: PlannedResource[]): string | undefined {

@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { Finding, renderFinding } from "../config/findings";
 import { CONFIG_NAMESPACE } from "../config/constants";
-import { readStackFile, StackFile, stackFilePath, validateStackFile } from "../config/load";
+import { findProjectDir, readStackFile, StackFile, stackFilePath, validateStackFile } from "../config/load";
 import { planProjectStackFile, programOfStackFile } from "./plan-project";
 import { Piscina } from "piscina";
 import { EnvironmentModel, modelForTarget, targetsInScope } from "../config/model";
@@ -318,14 +318,6 @@ export async function runPlan(options: PlanOptions, projectDir: string): Promise
         parts.push(typeof text === "string" ? text : Buffer.from(text).toString("utf8"));
     });
     return { exitCode, output: parts.join("").replace(/\n$/, "") };
-}
-
-/** The directory of Pulumi.yaml above `start`: the sources' parent, or the compiled bundle's grandparent. */
-export function findProjectDir(start: string): string {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-        if (path.dirname(dir) === dir) return path.resolve(start, "..");
-    }
 }
 
 /** Writes to stdout, waiting for it to drain when its buffer is full; a reader that stops early (`| head`) ends the plan quietly. */

@@ -13,7 +13,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { Finding, renderFinding } from "../config/findings";
-import { readStackFile, stackFilePath, StackFile, validateStackFile } from "../config/load";
+import { findProjectDir, readStackFile, stackFilePath, StackFile, validateStackFile } from "../config/load";
 import { EnvironmentModel } from "../config/model";
 import { failureBudgetSchema } from "../config/sections/rollout";
 import type { DiscoveryDifferences } from "../projects/rollout/discovery";
@@ -88,15 +88,6 @@ function shardArgument(text: string): Shard {
     const shard = parseShard(text);
     if (!shard) throw new InvalidArgumentError("expected K/N with 1 <= K <= N, e.g. 2/4");
     return shard;
-}
-
-/** The directory of Pulumi.yaml above `start` (sources: cli/; bundle: dist/cli/). Not imported from cli/plan.ts,
- * whose bundle would run the plan command as well. */
-function findProjectDir(start: string): string {
-    for (let dir = start; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-        if (path.dirname(dir) === dir) return path.resolve(start, "..");
-    }
 }
 
 const display = (file: string) => path.relative(process.cwd(), file) || file;

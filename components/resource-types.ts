@@ -349,3 +349,6 @@ export function resourceType(token: string): ResourceType | undefined {
 /** Pulumi's own type tokens. */
 export const STACK_TYPE = "pulumi:pulumi:Stack";
 export const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
+
+/** A resource that exists in AWS: a custom resource that is not a provider (components and the stack are not). */
+export const isCloudResource = (resource: { custom: boolean; type: string }): boolean => resource.custom && !resource.type.startsWith(PROVIDER_TYPE_PREFIX);

@@ -130,3 +130,11 @@ export function projectValuesOf(allConfig: Record<string, string>, namespace: st
 export function environmentFromEngine(stack: string, allConfig: Record<string, string>): EnvironmentInput {
     return { stack, values: projectValuesOf(allConfig, CONFIG_NAMESPACE) };
 }
+
+/** The directory of Pulumi.yaml above `start`: the sources' parent (cli/), or the compiled bundle's grandparent (dist/cli/). */
+export function findProjectDir(start: string): string {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) return path.resolve(start, "..");
+    }
+}

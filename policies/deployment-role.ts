@@ -15,7 +15,7 @@
  * Regional services are limited to the scope's regions with aws:RequestedRegion; IAM is global and is not:
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
  */
-import { TAG_MANAGED_BY } from "../config/constants";
+import { MANAGED_BY_VALUE, TAG_MANAGED_BY } from "../config/constants";
 import { physicalNames } from "../config/model";
 import { assertPartition, assertRegionInPartition, trustedPrincipalProblem } from "./arn";
 import { configRecorderManagedPolicyArn } from "./audit-reports";
@@ -45,7 +45,6 @@ export const MANAGED_POLICIES_PER_ROLE = 10;
 export const DEPLOYMENT_ROLE_MAX_SESSION_SECONDS = 3600;
 
 /** Value of the platform's managed-by tag, which the provider's default tags put on every resource it creates (config/sections/settings.ts, platformTags). */
-const MANAGED_BY_PULUMI = "pulumi";
 /** The account of the role making the request; resolved by IAM at evaluation time, so it is not a TypeScript template. */
 const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
 const BACKUP_SERVICE_PRINCIPAL = "backup.amazonaws.com";
@@ -112,8 +111,8 @@ function inRegions(targets: DeploymentTargets, stringEquals: Record<string, stri
     return { StringEquals: { "aws:RequestedRegion": targets.regions, ...stringEquals } };
 }
 
-const platformTagOnRequest = { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY_PULUMI };
-const platformTagOnResource = { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY_PULUMI };
+const platformTagOnRequest = { [`aws:RequestTag/${TAG_MANAGED_BY}`]: MANAGED_BY_VALUE };
+const platformTagOnResource = { [`aws:ResourceTag/${TAG_MANAGED_BY}`]: MANAGED_BY_VALUE };
 
 /**
  * KMS keys carrying the platform's tag. Tag-based access (ABAC) is the only way to scope keys, whose ids are random:

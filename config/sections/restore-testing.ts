@@ -58,8 +58,6 @@ const ARN_SERVICE: Record<string, string> = {
 export const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
 export const MIN_LAMBDA_MEMORY_MB = 128;
 export const MAX_LAMBDA_MEMORY_MB = 10_240;
-/** The retention periods CloudWatch Logs accepts. https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Lambda function names: letters, digits, hyphens and underscores, at most 64. https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html */
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** EC2 resource ids: a prefix and 8 or 17 hexadecimal characters. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
@@ -236,8 +234,8 @@ export const restoreTestingSchema = z.strictObject({
                 .default(256),
             logRetentionDays: z
                 .int()
-                .refine((days) => LOG_RETENTION_DAYS.includes(days), {
-                    error: (issue) => `${issue.input} is not a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")})`,
+                .refine((days) => rules.LOG_RETENTION_DAYS.includes(days), {
+                    error: (issue) => `${issue.input} is not a retention CloudWatch Logs accepts (${rules.LOG_RETENTION_DAYS.join(", ")})`,
                 })
                 .default(90),
         })

@@ -8,7 +8,7 @@ import { ConfigSection, SectionEnvironment, valueSection } from "../section";
 import { parseScope, Scope, SCOPE_FORMS } from "../scope";
 import { didYouMean } from "../suggest";
 import { physicalNames } from "../model";
-import { TAG_ENVIRONMENT, TAG_MANAGED_BY } from "../constants";
+import { MANAGED_BY_VALUE, TAG_ENVIRONMENT, TAG_MANAGED_BY } from "../constants";
 import { accountsSection } from "./accounts";
 
 /** `all`, `organization`, `central` or `account:<id>`: which targets this stack deploys (stack-per-target rollouts). */
@@ -96,5 +96,5 @@ export const tagsSection: ConfigSection<Record<string, string>> = {
 
 /** User tags plus the platform's own: which environment, and that Pulumi manages it. */
 export function platformTags(env: SectionEnvironment, userTags: Record<string, string>): Record<string, string> {
-    return { ...userTags, [TAG_ENVIRONMENT]: env.environment, [TAG_MANAGED_BY]: "pulumi" };
+    return { ...userTags, [TAG_ENVIRONMENT]: env.environment, [TAG_MANAGED_BY]: MANAGED_BY_VALUE };
 }

@@ -5,13 +5,12 @@
  */
 import { allTargets, EnvironmentModel, Target } from "../../config/model";
 import { CONFIG_NAMESPACE } from "../../config/constants";
-import { PROVIDER_TYPE_PREFIX } from "../../components/resource-types";
-import { PlannedResource, planTarget } from "../offline-plan";
+import { isCloudResource } from "../../components/resource-types";
+import { planTarget } from "../offline-plan";
 import { formatShard, scopeText, Shard } from "./plan";
 import { Operation, RolloutPlan, RolloutStack } from "./types";
 
 /** AWS resources, as the plan summary counts them: custom resources other than providers. */
-const isCloudResource = (resource: PlannedResource) => resource.custom && !resource.type.startsWith(PROVIDER_TYPE_PREFIX);
 
 export interface DryRunStack {
     stack: string;

@@ -6,7 +6,7 @@
  */
 import pLimit from "p-limit";
 import { Clock, systemClock } from "./clock";
-import { DurationHistory, longestFirst } from "./plan";
+import { DurationHistory, longestFirst, scopeText } from "./plan";
 import {
     Operation,
     RolloutPlan,
@@ -84,11 +84,7 @@ export interface RunningRollout {
 const isoTime = (clock: Clock, at = clock.now()) => new Date(at).toISOString();
 
 function baseRecord(stack: RolloutStack): StackRecord {
-    return { stack: stack.name, scope: formatScopeOf(stack), target: stack.target, configHash: stack.configHash, status: "skipped", attempts: 0 };
-}
-
-function formatScopeOf(stack: RolloutStack): string {
-    return stack.scope.kind === "account" ? `account:${stack.scope.accountId}` : stack.scope.kind;
+    return { stack: stack.name, scope: scopeText(stack), target: stack.target, configHash: stack.configHash, status: "skipped", attempts: 0 };
 }
 
 function isAbortError(error: unknown): boolean {
