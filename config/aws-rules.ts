@@ -177,7 +177,6 @@ export const INTELLIGENT_TIERING_MAX_DAYS = 730;
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_TieringConfigurationInputForCreate.html */
 export const BACKUP_TIERING_MIN_DAYS = 60;
 export const BACKUP_TIERING_MAX_DAYS = 36_500;
-export const TIERING_CONFIGURATION_NAME = /^[a-zA-Z0-9_]{1,200}$/;
 
 /** EventBridge Scheduler schedule names: 1-64 letters, digits and -_. characters.
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html */
@@ -225,7 +224,6 @@ export const AIR_GAPPED_UNAVAILABLE_REGIONS: ReadonlySet<string> = new Set([
  * API_ActionDeclaration.html); https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html */
 export const CODEPIPELINE_NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
 /** CodePipeline artifact names: 1-100 of letters, digits, _ and -. https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_OutputArtifact.html */
-export const CODEPIPELINE_ARTIFACT_NAME = /^[a-zA-Z0-9_-]{1,100}$/;
 /** CodeBuild project names: 2-150 characters, a letter or digit first, then letters, digits, - and _.
  * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html */
 export const CODEBUILD_PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_]{1,149}$/;

@@ -4,6 +4,7 @@
  * deterministic and can be named without stack references.
  */
 import type { Scope } from "./scope";
+import { S3_ACCOUNT_REGIONAL_NAMESPACE_SUFFIX } from "./aws-rules";
 import { shortHash } from "../policies/backup-policies";
 import { MAX_POLICY_NAME_LENGTH } from "../policies/organizations-quotas";
 import type { ScpProtection } from "../policies/service-control-policies";
@@ -117,8 +118,6 @@ export interface CentralAccountModel {
     vaultArnByRegion: Record<string, string>;
     /** The platform's alert topic ARN by central region. */
     alertTopicArnByRegion: Record<string, string>;
-    /** The central event bus ARN by central region, where workload account-regions forward AWS Backup events. */
-    eventBusArnByRegion: Record<string, string>;
     /** Region settings (resource-type opt-in) by central region. */
     regionSettings: Record<string, RegionSettingsModel>;
     /** The central vaults' key, lock and roles, and who may copy into them. */
@@ -171,7 +170,6 @@ export interface CentralAlertsModel {
     ruleArnByRegion: Record<string, string>;
     /** CloudWatch alarm on the number of failed-job events, per central region. */
     alarmName: string;
-    alarmArnByRegion: Record<string, string>;
     /** Failed-job events within one period that raise the alarm. */
     alarmThreshold: number;
     alarmPeriodSeconds: number;
@@ -424,7 +422,6 @@ export interface ProtectedBucketModel {
     backup?: {
         tiers: string[];
         continuousTiers: string[];
-        periodicTiers: string[];
         /** Name of the vault every one of its recovery points goes to (continuous and periodic must share it). */
         vaultName: string;
         /** Days after which its backups move to AWS Backup's low-cost warm tier (a tiering configuration). */
@@ -513,9 +510,9 @@ export const physicalNames = {
     },
     /** A protected bucket: in the account's regional namespace, `<prefix>-<key>-<account>-<region>-an`. */
     protectedBucket: (prefix: string, key: string, accountId: string, region: string, accountRegional: boolean) =>
-        `${prefix}-${key}-${accountId}-${region}${accountRegional ? "-an" : ""}`,
+        `${prefix}-${key}-${accountId}-${region}${accountRegional ? `-${S3_ACCOUNT_REGIONAL_NAMESPACE_SUFFIX}` : ""}`,
     replicaBucket: (prefix: string, key: string, accountId: string, region: string, accountRegional: boolean) =>
-        `${prefix}-${key}-replica-${accountId}-${region}${accountRegional ? "-an" : ""}`,
+        `${prefix}-${key}-replica-${accountId}-${region}${accountRegional ? `-${S3_ACCOUNT_REGIONAL_NAMESPACE_SUFFIX}` : ""}`,
     bucketKeyAlias: (prefix: string, key: string) => `alias/${prefix}-s3-${key}`,
     replicaKeyAlias: (prefix: string, key: string) => `alias/${prefix}-s3-${key}-replica`,
     /** IAM is global, so the region is part of the name: a key can exist in several regions of one account. */
@@ -560,7 +557,6 @@ export const arns = {
     eventRule: (partition: string, region: string, accountId: string, ruleName: string, busName?: string) =>
         `arn:${partition}:events:${region}:${accountId}:rule/${busName ? `${busName}/` : ""}${ruleName}`,
     alarm: (partition: string, region: string, accountId: string, alarmName: string) => `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarmName}`,
-    accountRoot: (partition: string, accountId: string) => `arn:${partition}:iam::${accountId}:root`,
 };
 
 /** Every target of the environment: the management account, the central account, then workload accounts in order. */
@@ -704,5 +700,4 @@ export const restoreTestingArns = {
         `arn:${partition}:backup:${region}:${accountId}:restore-testing-plan:${planName}-`,
     function: (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:lambda:${region}:${accountId}:function:${name}`,
     queue: (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:sqs:${region}:${accountId}:${name}`,
-    logGroup: (partition: string, region: string, accountId: string, name: string) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}`,
 };

@@ -86,7 +86,6 @@ export function buildAlerts(env: SectionEnvironment, partition: string): Central
         ruleName,
         ruleArnByRegion: Object.fromEntries(central.regions.map((region) => [region, arns.eventRule(partition, region, central.id, ruleName, eventBusName)])),
         alarmName,
-        alarmArnByRegion: Object.fromEntries(central.regions.map((region) => [region, arns.alarm(partition, region, central.id, alarmName)])),
         alarmThreshold: config?.failedJobsAlarm?.threshold ?? 1,
         alarmPeriodSeconds: (config?.failedJobsAlarm?.periodMinutes ?? 5) * 60,
         subscriptions: (config?.subscriptions ?? []).map(({ protocol, endpoint }) => ({ protocol, endpoint })),

@@ -44,9 +44,6 @@ export function buildCentral(env: SectionEnvironment, partition: string): Centra
         alertTopicArnByRegion: Object.fromEntries(
             central.regions.map((region) => [region, arns.snsTopic(partition, region, central.id, physicalNames.alertTopic(namePrefix))]),
         ),
-        eventBusArnByRegion: Object.fromEntries(
-            central.regions.map((region) => [region, arns.eventBus(partition, region, central.id, physicalNames.eventBus(namePrefix))]),
-        ),
         regionSettings: Object.fromEntries(central.regions.map((region) => [region, regionSettingsFor(env)(region)])),
         ...buildCentralBackup(env, partition),
         alerts: buildAlerts(env, partition),

@@ -546,7 +546,6 @@ export function buildProtectedBuckets(env: SectionEnvironment, partition: string
                           backup: {
                               tiers: bucket.tiers,
                               continuousTiers: bucket.continuousTiers,
-                              periodicTiers: bucket.periodicTiers,
                               vaultName: physicalNames.vault(prefix, bucket.vaultKey),
                               ...(config.backupTieringDownAfterDays !== undefined ? { tieringDownAfterDays: config.backupTieringDownAfterDays } : {}),
                           },
