@@ -14,6 +14,12 @@ export const region = z.string().refine((value) => rules.KNOWN_REGIONS.has(value
     error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region code (e.g. eu-west-1)${didYouMean(String(issue.input), rules.KNOWN_REGIONS)}`,
 });
 
+/** A tz database zone name, as AWS Backup and EventBridge Scheduler take it. */
+export const timezone = z.string().superRefine((zone, ctx) => {
+    const problem = rules.timeZoneProblem(zone);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
 export const iamRoleName = z
     .string()
     .regex(rules.IAM_ROLE_NAME, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)` });

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import * as rules from "../aws-rules";
-import { accountId, evenWithOtherErrors, keysMatch, region, tagKey, tagValue } from "../common";
+import { accountId, evenWithOtherErrors, keysMatch, region, tagKey, tagValue, timezone } from "../common";
 import { duplicates } from "../findings";
 import {
     arns,
@@ -79,11 +79,6 @@ const schedule = z.string().superRefine((text, ctx) => {
         // "must contain a ScheduleExpression cron": https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateRestoreTestingPlan.html
         ctx.addIssue({ code: "custom", message: `${JSON.stringify(text)}: a restore testing plan's schedule is a cron(...) expression, not rate(...)` });
     }
-});
-
-const timezone = z.string().superRefine((zone, ctx) => {
-    const problem = rules.timeZoneProblem(zone);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 const tagCondition = z.strictObject({ key: tagKey, value: tagValue });

@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import * as rules from "../aws-rules";
-import { evenWithOtherErrors, num, region as regionSchema } from "../common";
+import { evenWithOtherErrors, num, region as regionSchema, timezone } from "../common";
 import { TAG_SCHEDULED_BACKUP, TAG_TIER } from "../constants";
 import { arns, physicalNames, ScheduledBackupModel } from "../model";
 import { parseScheduleExpression } from "../schedule-expression";
@@ -36,11 +36,6 @@ const scheduleExpression = z.string().superRefine((text, ctx) => {
     }
     const parsed = parseScheduleExpression(text);
     if (!parsed.ok) for (const problem of parsed.problems) ctx.addIssue({ code: "custom", message: problem });
-});
-
-const timezone = z.string().superRefine((zone, ctx) => {
-    const problem = rules.timeZoneProblem(zone);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 export const scheduledBackupSchema = z

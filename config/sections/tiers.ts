@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import * as rules from "../aws-rules";
-import { evenWithOtherErrors, keysMatch, num, positiveDays, tagKey, tagMap, tagValue, tagValueSchema } from "../common";
+import { evenWithOtherErrors, keysMatch, num, positiveDays, tagKey, tagMap, tagValue, tagValueSchema, timezone } from "../common";
 import { duplicates } from "../findings";
 import { TAG_TIER } from "../constants";
 import { physicalNames, PlanModel, SelectionModel } from "../model";
@@ -34,11 +34,6 @@ const schedule = z.string().superRefine((text, ctx) => {
             message: `${JSON.stringify(text)} runs every ${interval} minutes; AWS Backup needs at least ${rules.MIN_SCHEDULE_INTERVAL_MINUTES} minutes between backup jobs`,
         });
     }
-});
-
-const timezone = z.string().superRefine((zone, ctx) => {
-    const problem = rules.timeZoneProblem(zone);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 export const lifecycleSchema = z.strictObject({
