@@ -816,14 +816,7 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
                 restoreTestingPlans(scope),
                 inRegions(targets),
             ),
-            allow(
-                "PassRestoreTestingRolesOnlyToAwsBackup",
-                ["iam:PassRole"],
-                `arn:${scope.partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.namePrefix}-restore-testing-*`,
-                {
-                    StringEquals: { "iam:PassedToService": BACKUP_SERVICE_PRINCIPAL },
-                },
-            ),
+            passPlatformRoleTo(scope, "PassRestoreTestingRolesOnlyToAwsBackup", "restore-testing-", BACKUP_SERVICE_PRINCIPAL),
         ];
     },
 
@@ -855,14 +848,7 @@ export const DEPLOYMENT_PERMISSIONS: Readonly<Record<string, (scope: DeploymentR
                 `arn:${scope.partition}:lambda:*:${PRINCIPAL_ACCOUNT}:function:${scope.namePrefix}-*`,
                 inRegions(targets),
             ),
-            allow(
-                "PassValidatorRolesOnlyToLambda",
-                ["iam:PassRole"],
-                `arn:${scope.partition}:iam::${PRINCIPAL_ACCOUNT}:role/${scope.namePrefix}-restore-validator-*`,
-                {
-                    StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" },
-                },
-            ),
+            passPlatformRoleTo(scope, "PassValidatorRolesOnlyToLambda", "restore-validator-", "lambda.amazonaws.com"),
         ];
     },
 
