@@ -11,12 +11,21 @@ import { PlannedResource, planEnvironment, PlanResult } from "../../projects/off
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
-/** Validates a committed stack config; throws with every finding if it has errors. */
+const modelCache = new Map<string, EnvironmentModel>();
+
+/**
+ * Validates a committed stack config once per test run (the model is shared, as planStack's results are: tests read
+ * it, never change it); throws with every finding if it has errors.
+ */
 export function loadStack(stack: string, scope?: string): EnvironmentModel {
+    const key = `${stack}/${scope ?? ""}`;
+    const cached = modelCache.get(key);
+    if (cached) return cached;
     const result = loadEnvironmentFromFile(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), stack, scope);
     if (!result.model) {
         throw new Error(`Pulumi.${stack}.yaml is invalid:\n${result.findings.map((f) => `${f.path}: ${f.message}`).join("\n")}`);
     }
+    modelCache.set(key, result.model);
     return result.model;
 }
 
