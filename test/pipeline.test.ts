@@ -5,14 +5,13 @@ import * as YAML from "yaml";
 import { PlanDocument, runPlan } from "../cli/plan";
 import { rolloutProgram } from "../cli/rollout";
 import { PIPELINE_ARTIFACTS, PIPELINE_STAGES } from "../components/rollout-pipeline";
-import { Finding } from "../config/findings";
 import { readStackFile } from "../config/load";
 import { allTargets } from "../config/model";
 import { codeBuildRolePolicy, PolicyDocument } from "../policies";
 import { planProgram, PlannedResource } from "../projects/offline-plan";
 import { PIPELINE_PROJECT, PipelineModel, validatePipeline } from "../projects/pipeline/config";
 import { deployPipeline } from "../projects/pipeline/program";
-import { Graph, loadStack, PROJECT_DIR, TYPES } from "./support/graph";
+import { errorsOf, Graph, loadStack, PROJECT_DIR, TYPES } from "./support/graph";
 import { findUnknownIamNames } from "./support/iam-data";
 
 const PIPELINE_CONFIG = path.join(PROJECT_DIR, "projects", "pipeline", "Pulumi.tooling.yaml");
@@ -34,7 +33,6 @@ function modelOf(values: Record<string, unknown>): PipelineModel {
     return result.model;
 }
 
-const errorsOf = (findings: Finding[]) => findings.filter((finding) => finding.severity === "error");
 const policyOf = (resource: PlannedResource, input: string) => JSON.parse(String(resource.inputs[input])) as PolicyDocument;
 const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 

@@ -22,6 +22,7 @@ import { VALIDATED_TYPES } from "../../restore-testing/permissions";
 import { accountsSection } from "./accounts";
 import { centralAccountSection } from "./central-account";
 import { namePrefixSection } from "./settings";
+import { asResourceTag } from "./tiers";
 
 /** Plan and selection names: letters, digits and underscores, at most 50; a plan's name cannot change after creation.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingSelectionForList.html */
@@ -362,8 +363,8 @@ function regionModel(
                 resourceType: selection.resourceType,
                 resources: [...selection.resources],
                 conditions: {
-                    stringEquals: (selection.conditions?.stringEquals ?? []).map(({ key: tag, value }) => ({ key: `aws:ResourceTag/${tag}`, value })),
-                    stringNotEquals: (selection.conditions?.stringNotEquals ?? []).map(({ key: tag, value }) => ({ key: `aws:ResourceTag/${tag}`, value })),
+                    stringEquals: asResourceTag(selection.conditions?.stringEquals),
+                    stringNotEquals: asResourceTag(selection.conditions?.stringNotEquals),
                 },
                 validationWindowHours: selection.validationWindowHours,
                 metadataOverrides: metadataOverridesFor(selection.resourceType, config.network[region], selection.metadataOverrides),

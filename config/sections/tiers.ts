@@ -391,9 +391,11 @@ export function buildPlan(env: SectionEnvironment, tierName: string, region: str
 
 /** Condition keys of a selection's `conditions` are tag keys in config and `aws:ResourceTag/<key>` for AWS.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html */
+export function asResourceTag(conditions: Array<{ key: string; value: string }> | undefined): Array<{ key: string; value: string }> {
+    return (conditions ?? []).map(({ key, value }) => ({ key: `aws:ResourceTag/${key}`, value }));
+}
+
 function buildSelection(name: string, selection: SelectionConfig): SelectionModel {
-    const asResourceTag = (conditions: Array<{ key: string; value: string }> | undefined) =>
-        (conditions ?? []).map(({ key, value }) => ({ key: `aws:ResourceTag/${key}`, value }));
     return {
         name,
         tags: (selection.tags ?? []).map(({ key, value }) => ({ key, value })),
