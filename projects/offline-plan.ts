@@ -67,7 +67,77 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
 /** Pulumi's protocol messages, loaded the way the SDK itself resolves them. */
 const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 const resourceProto: { RegisterResourceResponse: new () => any } = sdkRequire("./proto/resource_pb");
-const structProto: { Struct: { fromJavaScript(value: unknown): unknown } } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+const structProto: { Struct: { new (): object; fromJavaScript(value: unknown): object } } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+
+/**
+ * The answer to a registration, as the SDK reads it (runtime/resource.js reads exactly these five getters, and its own
+ * unattached test mode answers with such an object). A plain object rather than a protobuf RegisterResourceResponse:
+ * building the protobuf Struct only for the SDK to turn it back into the same JavaScript value, and the SDK formatting
+ * the whole message into a debug-log string that is never shown, were about a sixth of the plan's time.
+ */
+function registrationResponse(urn: string, id: string, serializedState: Record<string, unknown>) {
+    const object = { toJavaScript: () => serializedState };
+    return {
+        getUrn: () => urn,
+        getId: () => id,
+        getObject: () => object,
+        getPropertydependenciesMap: () => undefined,
+        // resproto.Result.SUCCESS: the engine applied the registration, so unknown outputs are not kept.
+        getResult: () => 0,
+    };
+}
+
+/** The same answer as the protobuf message a real engine sends. */
+function protobufResponse(urn: string, id: string, serializedState: Record<string, unknown>) {
+    const response = new resourceProto.RegisterResourceResponse();
+    response.setUrn(urn);
+    response.setId(id);
+    response.setObject(structProto.Struct.fromJavaScript(serializedState));
+    return response;
+}
+
+/** The key the SDK marks its special values with (secrets, assets, resource references, unknowns) in serialized form. */
+const SPECIAL_SIGNATURE_KEY: string = pulumi.runtime.specialSigKey;
+
+/** What sortedCopy returns for a value that is not plain data. */
+const NOT_PLAIN = Symbol("not plain data");
+
+/**
+ * A copy of JSON-like data (strings, finite numbers, booleans, null, arrays, plain objects) with every object's keys in
+ * the order a protobuf Struct gives them (sorted), as the engine's wire format would deliver it; NOT_PLAIN when the
+ * value holds anything else, or, unless `special` is set, the SDK's marked values (secrets, resource references).
+ */
+function sortedCopy(value: unknown, special = false): unknown {
+    switch (typeof value) {
+        case "string":
+        case "boolean":
+            return value;
+        case "number":
+            return Number.isFinite(value) ? value : NOT_PLAIN;
+        case "object": {
+            if (value === null) return null;
+            if (Array.isArray(value)) {
+                const copy: unknown[] = [];
+                for (const item of value) {
+                    const itemCopy = sortedCopy(item, special);
+                    if (itemCopy === NOT_PLAIN) return NOT_PLAIN;
+                    copy.push(itemCopy);
+                }
+                return copy;
+            }
+            if (Object.getPrototypeOf(value) !== Object.prototype || (!special && SPECIAL_SIGNATURE_KEY in value)) return NOT_PLAIN;
+            const copy: Record<string, unknown> = {};
+            for (const key of Object.keys(value).sort()) {
+                const fieldCopy = sortedCopy((value as Record<string, unknown>)[key], special);
+                if (fieldCopy === NOT_PLAIN) return NOT_PLAIN;
+                copy[key] = fieldCopy;
+            }
+            return copy;
+        }
+        default:
+            return NOT_PLAIN;
+    }
+}
 
 /**
  * A mock monitor that records each registration request and answers it itself, as Pulumi's own MockMonitor would
@@ -79,7 +149,11 @@ class RecordingMonitor {
     readonly providers = new Map<string, { account: string | null; region: string | null; partition: string }>();
     private readonly inner: MockMonitor;
 
-    constructor(private readonly partition: string) {
+    /** `shortcuts`: plain values in and out (see registrationResponse); off, the protobuf messages of an engine connection. */
+    constructor(
+        private readonly partition: string,
+        private readonly shortcuts: boolean,
+    ) {
         this.inner = new MockMonitor({
             newResource: async () => {
                 throw new Error("registrations are answered by the recording monitor");
@@ -94,7 +168,7 @@ class RecordingMonitor {
     registerResource(req: any, callback: (err: any, resp?: any) => void): void {
         const name: string = req.getName();
         const type: string = req.getType();
-        const raw = pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
+        const raw = pulumi.runtime.deserializeProperties(plainStruct(req.getObject())) as Record<string, unknown>;
         // Providers receive non-string config as JSON text; decode it so the plan shows lists and maps.
         const inputs = type.startsWith(PROVIDER_TYPE_PREFIX) ? decodeProviderInputs(raw) : raw;
         const record: Recorded = {
@@ -116,16 +190,16 @@ class RecordingMonitor {
         const provider = record.providerRef ? this.providers.get(providerUrn(record.providerRef)) : undefined;
         const region = (raw.region as string | undefined) ?? provider?.region ?? "";
         const { id, state } = computedState(type, name, raw, provider?.account ?? "", region, provider?.partition ?? this.partition);
-        pulumi.runtime.serializeProperties("", state).then(
-            (serialized) => {
-                const response = new resourceProto.RegisterResourceResponse();
-                response.setUrn(record.urn);
-                response.setId(id || "");
-                response.setObject(structProto.Struct.fromJavaScript(serialized));
-                callback(null, response);
-            },
-            (error) => callback(error),
-        );
+        const respond = (serialized: Record<string, unknown>) =>
+            callback(null, this.shortcuts ? registrationResponse(record.urn, id || "", serialized) : protobufResponse(record.urn, id || "", serialized));
+        // Plain data is its own wire form; anything else (secrets, resource references) goes through the SDK's serializer.
+        const plainState = this.shortcuts ? sortedCopy(state) : NOT_PLAIN;
+        if (plainState !== NOT_PLAIN) respond(plainState as Record<string, unknown>);
+        else
+            pulumi.runtime.serializeProperties("", state).then(
+                (serialized) => respond(this.shortcuts ? (sortedCopy(serialized, true) as Record<string, unknown>) : serialized),
+                (error) => callback(error),
+            );
     }
 
     registerResourceOutputs(_req: any, callback: (err: any, resp?: any) => void): void {
@@ -229,25 +303,56 @@ function resolveLocations(recorded: Recorded[], providers: RecordingMonitor["pro
     return planned;
 }
 
+type SdkStruct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+
+/** The JavaScript value each Struct built during an evaluation stands for (see withoutSdkOverheads). */
+const plainValues = new WeakMap<object, unknown>();
+
+/** A request's Struct as the SDK's deserializeProperties reads it: the value it was built from when known, else decoded. */
+function plainStruct(struct: SdkStruct): SdkStruct {
+    // deserializeProperties reads nothing of the Struct but toJavaScript(); the SDK's serialized form is plain data.
+    return plainValues.has(struct) ? ({ toJavaScript: () => sortedCopy(plainValues.get(struct), true) } as unknown as SdkStruct) : struct;
+}
+
 /**
- * Runs `evaluate` without the Pulumi SDK's debugging aids, which the offline plan never shows and which cost most of
- * its time: a stack trace captured for every promise the SDK creates (`debuggablePromise`, kept for its leak report)
- * and for every resource (`Resource.callsites`, the source position the CLI shows). No SDK option turns them off, so
- * they are replaced for the duration of the evaluation and restored after; where an SDK version lacks either
- * function, it is left alone. The recorded graph is the same with or without them (test/offline-plan.test.ts).
+ * Runs `evaluate` without the Pulumi SDK's work that only a real engine connection or a debugger needs, which is most
+ * of the offline plan's time:
+ * - a stack trace captured for every promise the SDK creates (`debuggablePromise`, kept for its leak report) and for
+ *   every resource (`Resource.callsites`, the source position the CLI shows);
+ * - each registration's inputs encoded into a protobuf Struct (`Struct.fromJavaScript`), only for the recording
+ *   monitor, in the same thread, to decode them back: the Struct is left empty and remembers the value it stands for.
+ *   Nothing else reads it here: the engine's wire format is never produced, and the monitor answers data-source calls
+ *   and reads with an error before looking at their arguments.
+ * No SDK option turns these off, so they are replaced for the duration of the evaluation and restored after; where an
+ * SDK version lacks one, it is left alone. `plainStructs` off keeps the protobuf encoding. The recorded graph is the
+ * same either way (test/offline-plan.test.ts).
  */
-async function withoutDebugStacks<T>(evaluate: () => Promise<T>): Promise<T> {
+async function withoutSdkOverheads<T>(plainStructs: boolean, evaluate: () => Promise<T>): Promise<T> {
     const debuggable: { debuggablePromise?: unknown } = require("@pulumi/pulumi/runtime/debuggable");
     const resource: { Resource?: { callsites?: unknown } } = require("@pulumi/pulumi/resource");
-    const saved = { promise: debuggable.debuggablePromise, callsites: resource.Resource?.callsites, limit: Error.stackTraceLimit };
+    const Struct = structProto.Struct;
+    const saved = {
+        promise: debuggable.debuggablePromise,
+        callsites: resource.Resource?.callsites,
+        fromJavaScript: Struct.fromJavaScript,
+        limit: Error.stackTraceLimit,
+    };
     if (typeof saved.promise === "function") debuggable.debuggablePromise = <P>(promise: P) => promise;
     if (typeof saved.callsites === "function") resource.Resource!.callsites = () => [];
+    if (plainStructs) {
+        Struct.fromJavaScript = (value: unknown) => {
+            const struct = new Struct();
+            plainValues.set(struct, value);
+            return struct;
+        };
+    }
     Error.stackTraceLimit = 0;
     try {
         return await evaluate();
     } finally {
         debuggable.debuggablePromise = saved.promise;
         if (resource.Resource) resource.Resource.callsites = saved.callsites;
+        Struct.fromJavaScript = saved.fromJavaScript;
         Error.stackTraceLimit = saved.limit;
     }
 }
@@ -260,11 +365,23 @@ export function planEnvironment(model: EnvironmentModel, program: (model: Enviro
     return planProgram({ project: PROJECT_NAME, stack: model.stack, partition: model.partition }, () => program(model));
 }
 
+export interface PlanContext {
+    project: string;
+    stack: string;
+    partition: string;
+    /**
+     * Exchange registrations as the protobuf messages an engine connection carries, instead of the plain values they
+     * encode (withoutSdkOverheads, registrationResponse). Slower, for the tests to compare the two.
+     */
+    viaProtobuf?: boolean;
+}
+
 /** Runs any Pulumi program (the platform, or another program of this repository such as the demo workload) under the mock runtime. */
-export function planProgram(context: { project: string; stack: string; partition: string }, program: () => unknown): Promise<PlanResult> {
+export function planProgram(context: PlanContext, program: () => unknown): Promise<PlanResult> {
+    const shortcuts = !context.viaProtobuf;
     const run = queue.then(() =>
-        withoutDebugStacks(async () => {
-            const monitor = new RecordingMonitor(context.partition);
+        withoutSdkOverheads(shortcuts, async () => {
+            const monitor = new RecordingMonitor(context.partition, shortcuts);
             pulumi.runtime.setMockOptions(monitor, context.project, context.stack, false);
             let outputs: Record<string, unknown> | undefined;
             try {
