@@ -7,6 +7,7 @@
  * order, so an organization of a thousand accounts plans in bounded memory and the output does not depend on how many
  * threads made it.
  */
+import { once } from "events";
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import * as os from "os";
@@ -326,11 +327,10 @@ function stdoutWriter(): Write {
         if (error.code === "EPIPE") process.exit(0);
         throw error;
     });
-    return (text) =>
-        new Promise<void>((resolve, reject) => {
-            if (process.stdout.write(text)) resolve();
-            else process.stdout.once("drain", resolve).once("error", reject);
-        });
+    return async (text) => {
+        // events.once rejects on "error" and removes both listeners either way, so waits do not pile up listeners.
+        if (!process.stdout.write(text)) await once(process.stdout, "drain");
+    };
 }
 
 function workerCount(text: string): number {

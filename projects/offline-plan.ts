@@ -148,6 +148,11 @@ class RecordingMonitor {
     readonly recorded: Recorded[] = [];
     readonly providers = new Map<string, { account: string | null; region: string | null; partition: string }>();
     private readonly inner: MockMonitor;
+    /** The stack and project part of every URN, fixed for the evaluation (setMockOptions is called before this is used). */
+    private get urnPrefix(): string {
+        return (this.prefix ??= `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::`);
+    }
+    private prefix?: string;
 
     /** `shortcuts`: plain values in and out (see registrationResponse); off, the protobuf messages of an engine connection. */
     constructor(
@@ -184,7 +189,7 @@ class RecordingMonitor {
         };
         // Recorded in request order, so the plan lists resources in the order the program declares them.
         this.recorded.push(record);
-        record.urn = mockUrn(record.parent, type, name);
+        record.urn = mockUrn(this.urnPrefix, record.parent, type, name);
         // Resources using a provider register only after it has an id, so it is known by then.
         if (type.startsWith(PROVIDER_TYPE_PREFIX)) this.providers.set(record.urn, providerLocation(inputs, this.partition));
         const provider = record.providerRef ? this.providers.get(providerUrn(record.providerRef)) : undefined;
@@ -220,15 +225,19 @@ class RecordingMonitor {
     }
 }
 
-/** The URN the engine (and Pulumi's MockMonitor) gives a resource: its parent's type chain, then its own type and name. */
-function mockUrn(parent: string, type: string, name: string): string {
+/**
+ * The URN the engine (and Pulumi's MockMonitor) gives a resource: `prefix` (`urn:pulumi:<stack>::<project>::`), its
+ * parent's type, then its own type and name.
+ */
+function mockUrn(prefix: string, parent: string, type: string, name: string): string {
     const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
-    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+    return `${prefix}${qualified}::${name}`;
 }
 
 /** A provider reference is `<urn>::<id>`; the URN keys the provider's location. */
 function providerUrn(reference: string): string {
-    return reference.split("::").slice(0, -1).join("::");
+    const separator = reference.lastIndexOf("::");
+    return separator < 0 ? "" : reference.slice(0, separator);
 }
 
 /** Where a provider deploys: its one allowed account and its region. */
@@ -291,7 +300,15 @@ function resolveLocations(recorded: Recorded[], providers: RecordingMonitor["pro
         if (!children.has(resource.parent)) children.set(resource.parent, []);
         children.get(resource.parent)!.push(resource);
     }
-    const descendants = (urn: string): PlannedResource[] => (children.get(urn) ?? []).flatMap((child) => (child.custom ? [child] : descendants(child.urn)));
+    const below = new Map<string, PlannedResource[]>();
+    const descendants = (urn: string): PlannedResource[] => {
+        let found = below.get(urn);
+        if (found === undefined) {
+            found = (children.get(urn) ?? []).flatMap((child) => (child.custom ? [child] : descendants(child.urn)));
+            below.set(urn, found);
+        }
+        return found;
+    };
     for (const resource of planned) {
         if (resource.custom || resource.type === STACK_TYPE) continue;
         const below = descendants(resource.urn);

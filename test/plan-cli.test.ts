@@ -196,6 +196,20 @@ describe("npm run plan", () => {
             assert.ok(report.after > report.before + 10, `${report.after} modules after reading Arborist`);
         });
 
+        it("waits for a pipe to drain after each large part without piling up listeners on stdout", () => {
+            const file = path.join(workDir, "Pulumi.wide.yaml");
+            // Twelve targets whose JSON parts each exceed stdout's buffer: a wait for "drain" after every one.
+            fs.writeFileSync(file, organizationStackFile({ accounts: 12, regions: 4 }));
+            // A shell pipe, as `npm run plan -- --json | jq` has: unlike the socket a parent process's spawn gives, it fills.
+            const command = `"${process.execPath}" dist/cli/plan.js --config "${file}" --stack wide --json --workers 2 | cat`;
+            const result = run("sh", ["-c", command]);
+            const vaults = (JSON.parse(result.stdout).resources as Array<{ type: string; account: string }>).filter((r) => r.type === "aws:backup/vault:Vault");
+            // Every part arrived: vaults in the twelve workload accounts and the central one.
+            assert.equal(new Set(vaults.map((vault) => vault.account)).size, 13);
+            // Node warns (MaxListenersExceededWarning) once more than ten listeners wait on one event.
+            assert.equal(result.stderr, "");
+        });
+
         it("writes, with worker threads, the same bytes as the in-process plan evaluating in one thread", async () => {
             const file = path.join(workDir, "Pulumi.generated.yaml");
             fs.writeFileSync(file, organizationStackFile({ accounts: 17, regions: 1 }));
