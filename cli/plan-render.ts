@@ -320,21 +320,25 @@ export function renderJsonHeader(stack: string, scope: string | null): string {
 
 /** The array elements of one target's resources; `first` says whether any element came before. */
 export function renderJsonResources(resources: PlannedResource[], first: boolean): string {
-    let out = "";
-    resources.forEach((resource, index) => {
-        const element: JsonResource = {
-            type: resource.type,
-            name: resource.name,
-            account: resource.account,
-            region: resource.region,
-            parent: resource.parent,
-            protect: resource.protect,
-            inputs: resource.inputs,
-        };
-        out += `${first && index === 0 ? "" : ","}\n    ${indentNested(JSON.stringify(element, null, 2), "    ")}`;
-    });
-    return out;
+    if (resources.length === 0) return "";
+    const elements = resources.map((resource): JsonResource => ({
+        type: resource.type,
+        name: resource.name,
+        account: resource.account,
+        region: resource.region,
+        parent: resource.parent,
+        protect: resource.protect,
+        inputs: resource.inputs,
+    }));
+    // Nested one level down, the elements come out indented exactly as in the whole document; one call, no re-indenting.
+    const wrapped = JSON.stringify({ resources: elements }, null, 2);
+    const body = wrapped.slice(JSON_WRAPPER_OPENING.length, -JSON_WRAPPER_CLOSING.length);
+    return first ? body : `,${body}`;
 }
+
+/** What JSON.stringify({ resources: [...] }, null, 2) puts around a non-empty array's elements. */
+const JSON_WRAPPER_OPENING = '{\n  "resources": [';
+const JSON_WRAPPER_CLOSING = "\n  ]\n}";
 
 /**
  * The rest of the document after the last resource. Together with the header and the elements this is byte for byte
