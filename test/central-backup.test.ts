@@ -13,12 +13,11 @@ import {
 } from "../policies";
 import { PlannedResource } from "../projects/offline-plan";
 import { findUnknownIamNames } from "./support/iam-data";
-import { assertRejected, Graph, loadStack, planStack, PROJECT_DIR, stackValues, TYPES, validate } from "./support/graph";
+import { asList, assertRejected, Graph, loadStack, planStack, PROJECT_DIR, stackValues, TYPES, validate } from "./support/graph";
 
 type Mutation = (values: Record<string, any>) => void;
 
 const nightly = (values: Record<string, any>) => values.tiers.daily.rules.nightly;
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** Each mutation of the valid dev (or prod) config breaks one rule of copies and the central account; path and message name it. */
 const invalidCopyConfigs: Array<{ rule: string; stack?: string; mutate: Mutation; path: string; message: RegExp }> = [

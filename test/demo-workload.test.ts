@@ -2,21 +2,12 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { PlanDocument, runPlan } from "../cli/plan";
 import { TYPE } from "../components/resource-types";
-import { readStackFile } from "../config/load";
 import { validateDemo } from "../projects/demo-workload/config";
-import { PROJECT_DIR, planStack } from "./support/graph";
+import { planStack, PROJECT_DIR, projectStackValues } from "./support/graph";
 
 const DEMO_CONFIG = path.join(PROJECT_DIR, "projects", "demo-workload", "Pulumi.sandbox.yaml");
 
-/** The demo's values as its stack file holds them, keys without the namespace. */
-function demoValues(): Record<string, any> {
-    const { stackFile } = readStackFile(DEMO_CONFIG);
-    return Object.fromEntries(
-        Object.entries(stackFile!.allKeys)
-            .filter(([key]) => key.startsWith("backup-demo:"))
-            .map(([key, value]) => [key.slice("backup-demo:".length), structuredClone(value)]),
-    );
-}
+const demoValues = () => projectStackValues(DEMO_CONFIG, "backup-demo");
 
 describe("the demo workload", () => {
     let document: PlanDocument;

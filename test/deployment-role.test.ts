@@ -14,6 +14,7 @@ import {
 import { platformRoleBoundary } from "../policies/permissions-boundary";
 import type { PolicyDocument, PolicyStatement } from "../policies/policy-document";
 import { findUnknownIamNames } from "./support/iam-data";
+import { asList } from "./support/graph";
 
 const ACCOUNT = "111122223333";
 const CI_ROLE = `arn:aws:iam::${ACCOUNT}:role/ci/GitHubActionsDeploy`;
@@ -84,7 +85,6 @@ const COMMERCIAL_REGIONS = [
 /** Syntactically valid region codes of the aws partition, to push a scope past IAM's size limits. */
 const manyRegions = (count: number) => Array.from({ length: count }, (_, index) => `xx-test-${index + 1}`);
 
-const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 const actionsOf = (statements: PolicyStatement[]) => new Set(statements.flatMap((s) => asList(s.Action)));
 const statementsWith = (statements: PolicyStatement[], action: string) => statements.filter((s) => asList(s.Action).includes(action));
 const onlyType = (token: string): DeploymentRoleScope => ({ ...SCOPE, resourceTypes: [token] });

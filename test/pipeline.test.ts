@@ -5,27 +5,18 @@ import * as YAML from "yaml";
 import { PlanDocument, runPlan } from "../cli/plan";
 import { rolloutProgram } from "../cli/rollout";
 import { PIPELINE_ARTIFACTS, PIPELINE_STAGES } from "../components/rollout-pipeline";
-import { readStackFile } from "../config/load";
 import { allTargets } from "../config/model";
 import { codeBuildRolePolicy, PolicyDocument } from "../policies";
 import { planProgram, PlannedResource } from "../projects/offline-plan";
 import { PIPELINE_PROJECT, PipelineModel, validatePipeline } from "../projects/pipeline/config";
 import { deployPipeline } from "../projects/pipeline/program";
-import { errorsOf, Graph, loadStack, PROJECT_DIR, TYPES } from "./support/graph";
+import { asList, errorsOf, Graph, loadStack, PROJECT_DIR, projectStackValues, TYPES } from "./support/graph";
 import { findUnknownIamNames } from "./support/iam-data";
 
 const PIPELINE_CONFIG = path.join(PROJECT_DIR, "projects", "pipeline", "Pulumi.tooling.yaml");
 const CONTEXT = { repositoryRoot: PROJECT_DIR };
 
-/** The pipeline's values as its stack file holds them, keys without the namespace. */
-function pipelineValues(): Record<string, any> {
-    const { stackFile } = readStackFile(PIPELINE_CONFIG);
-    return Object.fromEntries(
-        Object.entries(stackFile!.allKeys)
-            .filter(([key]) => key.startsWith(`${PIPELINE_PROJECT}:`))
-            .map(([key, value]) => [key.slice(PIPELINE_PROJECT.length + 1), structuredClone(value)]),
-    );
-}
+const pipelineValues = () => projectStackValues(PIPELINE_CONFIG, PIPELINE_PROJECT);
 
 function modelOf(values: Record<string, unknown>): PipelineModel {
     const result = validatePipeline("tooling", values, CONTEXT);
@@ -34,7 +25,6 @@ function modelOf(values: Record<string, unknown>): PipelineModel {
 }
 
 const policyOf = (resource: PlannedResource, input: string) => JSON.parse(String(resource.inputs[input])) as PolicyDocument;
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** Whether a Pulumi AWS resource's arguments take `tags`, from the provider SDK's own type declarations. */
 function acceptsTags(type: string): boolean {

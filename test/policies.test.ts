@@ -9,6 +9,7 @@ import {
     type PolicyStatement,
 } from "../policies";
 import { findUnknownIamNames } from "./support/iam-data";
+import { asList } from "./support/graph";
 
 const ACCOUNT = "111122223333";
 const OTHER_ACCOUNT = "444455556666";
@@ -16,8 +17,6 @@ const BACKUP_ROLE = `arn:aws:iam::${ACCOUNT}:role/service-role/BackupServiceRole
 const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/BreakGlass`;
 const DEPLOYMENT = `arn:aws:iam::${ACCOUNT}:role/Deployment`;
 const VAULT = `arn:aws:backup:eu-west-1:${ACCOUNT}:backup-vault:platform-eu-west-1`;
-
-const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 function statementsWith(doc: PolicyDocument, action: string): PolicyStatement[] {
     return doc.Statement.filter((s) => asList(s.Action).includes(action));

@@ -11,11 +11,10 @@ import {
 import type { PolicyDocument, PolicyStatement } from "../policies";
 import { guardrailScope, organizationPolicies } from "../projects/guardrails";
 import { findUnknownIamNames } from "./support/iam-data";
-import { loadStack } from "./support/graph";
+import { asList, loadStack } from "./support/graph";
 
-const asList = (value: string | string[] | boolean | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [String(value)]);
 const actionsOf = (statement: PolicyStatement) => asList(statement.Action);
-const exemptionsOf = (statement: PolicyStatement) => asList(statement.Condition?.ArnNotLike?.["aws:PrincipalArn"]);
+const exemptionsOf = (statement: PolicyStatement) => asList(statement.Condition?.ArnNotLike?.["aws:PrincipalArn"]).map(String);
 const ALL = [...SCP_PROTECTIONS];
 
 /** The statement that denies an action, in a set of statements that must have exactly one. */

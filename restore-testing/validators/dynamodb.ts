@@ -1,4 +1,3 @@
-import { VALIDATOR_ACTIONS } from "../permissions";
 import { DescribeTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { pollUntil } from "../budget";
 import { failed, resourceId, seconds, succeeded, timedOut, Validator, Verdict } from "./types";
@@ -10,7 +9,6 @@ import { failed, resourceId, seconds, succeeded, timedOut, Validator, Verdict } 
  */
 export const dynamodbValidator: Validator = {
     resourceTypes: ["DynamoDB"],
-    iamActions: VALIDATOR_ACTIONS.DynamoDB,
     async validate(input) {
         const table = resourceId(input.arn, "table/");
         if (!table) return failed(`the restored resource ${input.arn.resource} is not a DynamoDB table ARN`);

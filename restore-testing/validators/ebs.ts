@@ -1,4 +1,3 @@
-import { VALIDATOR_ACTIONS } from "../permissions";
 import { DescribeVolumesCommand } from "@aws-sdk/client-ec2";
 import { pollUntil } from "../budget";
 import { failed, resourceId, seconds, succeeded, timedOut, Validator, Verdict } from "./types";
@@ -6,7 +5,6 @@ import { failed, resourceId, seconds, succeeded, timedOut, Validator, Verdict } 
 /** An EBS volume is usable once it is `available` (or already attached, `in-use`). https://docs.aws.amazon.com/ebs/latest/userguide/ebs-describing-volumes.html */
 export const ebsValidator: Validator = {
     resourceTypes: ["EBS"],
-    iamActions: VALIDATOR_ACTIONS.EBS,
     async validate(input) {
         const volumeId = resourceId(input.arn, "volume/");
         if (!volumeId) return failed(`the restored resource ${input.arn.resource} is not an EBS volume ARN`);

@@ -1,4 +1,3 @@
-import { VALIDATOR_ACTIONS } from "../permissions";
 import { DescribeInstancesCommand, DescribeInstanceStatusCommand } from "@aws-sdk/client-ec2";
 import { pollUntil } from "../budget";
 import { failed, resourceId, seconds, succeeded, timedOut, Validator, Verdict } from "./types";
@@ -11,7 +10,6 @@ const STOPPED = new Set(["stopping", "stopped", "shutting-down", "terminated"]);
  */
 export const ec2Validator: Validator = {
     resourceTypes: ["EC2"],
-    iamActions: VALIDATOR_ACTIONS.EC2,
     async validate(input) {
         const instanceId = resourceId(input.arn, "instance/");
         if (!instanceId) return failed(`the restored resource ${input.arn.resource} is not an EC2 instance ARN`);

@@ -1,4 +1,3 @@
-import { VALIDATOR_ACTIONS } from "../permissions";
 import { DescribeFileSystemsCommand } from "@aws-sdk/client-efs";
 import { pollUntil } from "../budget";
 import { failed, resourceId, seconds, succeeded, timedOut, Validator, Verdict } from "./types";
@@ -6,7 +5,6 @@ import { failed, resourceId, seconds, succeeded, timedOut, Validator, Verdict } 
 /** An EFS file system is usable when its LifeCycleState is `available`. https://docs.aws.amazon.com/efs/latest/ug/API_FileSystemDescription.html */
 export const efsValidator: Validator = {
     resourceTypes: ["EFS"],
-    iamActions: VALIDATOR_ACTIONS.EFS,
     async validate(input) {
         const fileSystemId = resourceId(input.arn, "file-system/");
         if (!fileSystemId) return failed(`the restored resource ${input.arn.resource} is not an EFS file system ARN`);

@@ -1,4 +1,3 @@
-import { VALIDATOR_ACTIONS } from "../permissions";
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { pollUntil } from "../budget";
 import { failed, resourceId, seconds, succeeded, timedOut, ValidationInput, Validator, Verdict } from "./types";
@@ -42,7 +41,6 @@ function waitForAvailable(input: ValidationInput, what: string, describe: () => 
 /** An RDS DB instance (`arn:…:rds:…:db:<id>`) is usable when its status is `available`. */
 export const rdsValidator: Validator = {
     resourceTypes: ["RDS"],
-    iamActions: VALIDATOR_ACTIONS.RDS,
     async validate(input) {
         const id = resourceId(input.arn, "db:");
         if (!id) return failed(`the restored resource ${input.arn.resource} is not an RDS DB instance ARN`);
@@ -56,7 +54,6 @@ export const rdsValidator: Validator = {
 /** An Aurora DB cluster (`arn:…:rds:…:cluster:<id>`) is usable when its status is `available`. */
 export const auroraValidator: Validator = {
     resourceTypes: ["Aurora"],
-    iamActions: VALIDATOR_ACTIONS.Aurora,
     async validate(input) {
         const id = resourceId(input.arn, "cluster:");
         if (!id) return failed(`the restored resource ${input.arn.resource} is not an Aurora DB cluster ARN`);

@@ -1,4 +1,3 @@
-import { VALIDATOR_ACTIONS } from "../permissions";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { failed, succeeded, Validator } from "./types";
 
@@ -12,7 +11,6 @@ const SAMPLE_BYTES = 1024;
  */
 export const s3Validator: Validator = {
     resourceTypes: ["S3"],
-    iamActions: VALIDATOR_ACTIONS.S3,
     async validate(input) {
         const bucket = input.arn.resource;
         if (!bucket || bucket.includes("/")) return failed(`the restored resource ${input.arn.resource} is not an S3 bucket ARN`);

@@ -26,8 +26,6 @@ export interface ValidationInput {
 export interface Validator {
     /** AWS Backup resource types (DescribeRestoreJob's ResourceType) this validator checks. */
     resourceTypes: readonly string[];
-    /** Every IAM action `validate` may call: the function's role grants exactly these (policies/restore-validator-role.ts). */
-    iamActions: readonly string[];
     validate(input: ValidationInput): Promise<Verdict>;
 }
 

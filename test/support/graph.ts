@@ -40,6 +40,22 @@ export function validate(values: Record<string, unknown>, stack = "test"): Valid
     return validateEnvironment({ stack, values });
 }
 
+/** A policy element that may be one value or a list, as a list. */
+export function asList<T>(value: T | T[] | undefined): T[] {
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The values of a project's stack file (the demo workload's, the pipeline's), keys without the namespace, to mutate. */
+export function projectStackValues(file: string, namespace: string): Record<string, any> {
+    const { stackFile } = readStackFile(file);
+    if (!stackFile) throw new Error(`cannot read ${file}`);
+    return Object.fromEntries(
+        Object.entries(stackFile.allKeys)
+            .filter(([key]) => key.startsWith(`${namespace}:`))
+            .map(([key, value]) => [key.slice(namespace.length + 1), structuredClone(value)]),
+    );
+}
+
 export function errorsOf(findings: Finding[]): Finding[] {
     return findings.filter((finding) => finding.severity === "error");
 }

