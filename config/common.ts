@@ -10,9 +10,24 @@ export const accountId = z
     .string({ error: "must be a 12-digit AWS account id written as a quoted string (YAML drops leading zeros of numbers)" })
     .regex(rules.ACCOUNT_ID, { error: (issue) => `${JSON.stringify(issue.input)} is not a 12-digit AWS account id` });
 
-export const region = z.string().refine((value) => rules.KNOWN_REGIONS.has(value), {
-    error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region code (e.g. eu-west-1)${didYouMean(String(issue.input), rules.KNOWN_REGIONS)}`,
-});
+/** Why a text is not a region code, with the closest code when it looks like a misspelling. */
+const notARegion = (text: string) => `${JSON.stringify(text)} is not an AWS region code (e.g. eu-west-1)${didYouMean(text, rules.KNOWN_REGIONS)}`;
+
+export const region = z.string().refine((value) => rules.KNOWN_REGIONS.has(value), { error: (issue) => notARegion(String(issue.input)) });
+
+/**
+ * A map keyed by region code. Each key that is not one gets the region message at its own path (zod's record key
+ * schema would report only "Invalid key in record"), and the values are checked all the same.
+ */
+export function regionMap<T extends z.ZodType>(value: T) {
+    return z.record(z.string(), value).superRefine((map, ctx) => {
+        // Also when a value has its own error (evenWithOtherErrors), so the raw input may not be a map at all.
+        if (typeof map !== "object" || map === null || Array.isArray(map)) return;
+        for (const key of Object.keys(map)) {
+            if (!rules.KNOWN_REGIONS.has(key)) ctx.addIssue({ code: "custom", path: [key], message: notARegion(key) });
+        }
+    }, evenWithOtherErrors);
+}
 
 /** A tz database zone name, as AWS Backup and EventBridge Scheduler take it. */
 export const timezone = z.string().superRefine((zone, ctx) => {

@@ -53,6 +53,16 @@ const invalidCopyConfigs: Array<{ rule: string; stack?: string; mutate: Mutation
         message: /not an AWS region code/,
     },
     {
+        rule: "DR regions are keyed by real regions, a misspelt one named with the closest code",
+        mutate: (v) => {
+            const map = v.centralBackup.disasterRecoveryRegions;
+            map["eu-wset-1"] = map["eu-west-1"];
+            delete map["eu-west-1"];
+        },
+        path: "centralBackup.disasterRecoveryRegions.eu-wset-1",
+        message: /"eu-wset-1" is not an AWS region code .*did you mean "eu-west-1"\?/,
+    },
+    {
         rule: "an air-gapped copy needs an air-gapped vault",
         mutate: (v) => (nightly(v).copies = [{ to: "airGapped", lifecycle: { deleteAfterDays: 35 } }]),
         path: "tiers.daily.rules.nightly.copies[0]",

@@ -270,6 +270,27 @@ const documents = (v: Record<string, any>) => v.protectedBuckets["kyc-prod"]["eu
 /** Each mutation of the valid prod config breaks one rule of protected buckets or scheduled backups. */
 const invalidCases: InvalidCase[] = [
     {
+        rule: "buckets are grouped under region codes, a misspelt one named with the closest code",
+        mutate: (v) => {
+            const regions = v.protectedBuckets["kyc-prod"];
+            regions["eu-wset-1"] = regions["eu-west-1"];
+            delete regions["eu-west-1"];
+        },
+        path: "protectedBuckets.kyc-prod.eu-wset-1",
+        message: /^"eu-wset-1" is not an AWS region code \(e\.g\. eu-west-1\); did you mean "eu-west-1"\?$/,
+    },
+    {
+        rule: "a misspelt region key is reported along with an error inside its buckets",
+        mutate: (v) => {
+            const regions = v.protectedBuckets["kyc-prod"];
+            regions["eu-wset-1"] = regions["eu-west-1"];
+            delete regions["eu-west-1"];
+            regions["eu-wset-1"].documents.lifecycle.transitions = [{ days: 10, storageClass: "STANDARD_IA" }];
+        },
+        path: "protectedBuckets.kyc-prod.eu-wset-1",
+        message: /not an AWS region code/,
+    },
+    {
         rule: "Standard-IA no earlier than day 30",
         mutate: (v) => (documents(v).lifecycle.transitions = [{ days: 10, storageClass: "STANDARD_IA" }]),
         path: "protectedBuckets.kyc-prod.eu-west-1.documents.lifecycle.transitions[0]",

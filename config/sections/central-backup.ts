@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import * as rules from "../aws-rules";
-import { evenWithOtherErrors, num, region, regionList } from "../common";
+import { evenWithOtherErrors, num, region, regionList, regionMap } from "../common";
 import { arns, CentralBackupModel, CopyActionModel, physicalNames, VaultLockModel } from "../model";
 import { SectionEnvironment, unknownReference, valueSection } from "../section";
 import { resolvedAccounts } from "./accounts";
@@ -49,7 +49,7 @@ export const centralBackupSchema = z.strictObject({
     /** Vault Lock of every central vault. */
     vaultLock: vaultLockSchema.optional(),
     /** For each workload region, the central region that receives its disaster-recovery copies. */
-    disasterRecoveryRegions: z.record(z.string(), region).optional(),
+    disasterRecoveryRegions: regionMap(region).optional(),
     /** A logically air-gapped vault per central region listed, a copy target for tiers that ask for it. */
     airGappedVault: airGappedVaultSchema.optional(),
     /** Only these OUs (keys of organizationalUnits) may copy into the central vaults; default the whole organization. */
@@ -82,9 +82,6 @@ function checkDisasterRecoveryRegions(env: SectionEnvironment): void {
     const central = centralRegions(env);
     for (const [source, target] of Object.entries(map)) {
         const path = `centralBackup.disasterRecoveryRegions.${source}`;
-        if (!rules.KNOWN_REGIONS.has(source)) {
-            env.collector.error(path, `${JSON.stringify(source)} is not an AWS region code (keys are the workload regions whose copies go to the value)`);
-        }
         if (source === target) {
             env.collector.error(path, `the disaster-recovery region of ${source} must be another region`);
         } else if (env.get(centralAccountSection) && !central.includes(target)) {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import * as rules from "../aws-rules";
 import { tagsThatSelect, selectionSelects } from "../backup-selection";
 import { backupResourceTypesIn } from "../backup-resource-type-data";
-import { evenWithOtherErrors, num, positiveDays, region as regionSchema } from "../common";
+import { evenWithOtherErrors, num, positiveDays, region as regionSchema, regionMap } from "../common";
 import { duplicates } from "../findings";
 import { arns, physicalNames, ProtectedBucketModel, S3BackupTieringModel } from "../model";
 import { mapSection, SectionEnvironment, unknownReference } from "../section";
@@ -203,7 +203,7 @@ const bucketsOfRegion = z.record(z.string(), protectedBucketSchema).superRefine(
 });
 
 export const protectedBucketsSection = {
-    ...mapSection("protectedBuckets", z.record(regionSchema, bucketsOfRegion), { optional: true }),
+    ...mapSection("protectedBuckets", regionMap(bucketsOfRegion), { optional: true }),
     check(env: SectionEnvironment) {
         coverage(env);
     },
