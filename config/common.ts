@@ -35,6 +35,12 @@ export const timezone = z.string().superRefine((zone, ctx) => {
     if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** EC2 resource ids: a prefix and 8 or 17 hexadecimal characters. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
+export const ec2Id = (prefix: string, what: string) =>
+    z.string().regex(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), {
+        error: (issue) => `${JSON.stringify(issue.input)} is not ${what} (${prefix}- and 8 or 17 hex digits)`,
+    });
+
 export const iamRoleName = z
     .string()
     .regex(rules.IAM_ROLE_NAME, { error: (issue) => `${JSON.stringify(issue.input)} is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)` });

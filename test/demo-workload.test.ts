@@ -81,4 +81,15 @@ describe("the demo workload", () => {
         const paths = findings.filter((f) => f.severity === "error").map((f) => f.path);
         assert.deepEqual(paths.sort(), ["regions.eu-west-1.subnetId", "regions.eu-wset-1", "volumeSizeGiB"]);
     });
+
+    it("rejects a name prefix that makes its bucket names break S3's naming rules, as S3 would", () => {
+        const values = demoValues();
+        // A valid prefix by its own pattern, but S3 reserves bucket names starting with xn--.
+        values.namePrefix = "xn--demo";
+        const { model, findings } = validateDemo("sandbox", values);
+        assert.equal(model, undefined);
+        const errors = findings.filter((f) => f.severity === "error");
+        assert.ok(errors.length > 0 && errors.every((f) => f.path === "namePrefix"));
+        assert.match(errors[0].message, /bucket name "xn--demo-\d{12}-[a-z0-9-]+" must not start with the reserved prefix xn-- \(S3 bucket naming rules\)/);
+    });
 });

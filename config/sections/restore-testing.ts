@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import * as rules from "../aws-rules";
-import { accountId, evenWithOtherErrors, keysMatch, region, tagKey, tagValue, timezone } from "../common";
+import { accountId, ec2Id, evenWithOtherErrors, keysMatch, region, tagKey, tagValue, timezone } from "../common";
 import { duplicates } from "../findings";
 import {
     arns,
@@ -61,9 +61,6 @@ export const MIN_LAMBDA_MEMORY_MB = 128;
 export const MAX_LAMBDA_MEMORY_MB = 10_240;
 /** Lambda function names: letters, digits, hyphens and underscores, at most 64. https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html */
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-/** EC2 resource ids: a prefix and 8 or 17 hexadecimal characters. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
-const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** DB subnet group names: up to 255 letters, digits, periods, underscores, spaces or hyphens, not "default".
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html */
 const DB_SUBNET_GROUP = /^[A-Za-z0-9._ -]{1,255}$/;
@@ -179,16 +176,9 @@ export const restoreTestingPlanSchema = z.strictObject({
 
 export const restoreNetworkSchema = z.strictObject({
     /** Subnet restored EC2 instances start in (metadata key subnetId). */
-    subnetId: z
-        .string()
-        .regex(SUBNET_ID, { error: (issue) => `${JSON.stringify(issue.input)} is not a subnet id (subnet- and 8 or 17 hex digits)` })
-        .optional(),
+    subnetId: ec2Id("subnet", "a subnet id").optional(),
     /** Security groups of restored EC2 instances (securityGroupIds) and databases (vpcSecurityGroupIds). */
-    securityGroupIds: z
-        .array(
-            z.string().regex(SECURITY_GROUP_ID, { error: (issue) => `${JSON.stringify(issue.input)} is not a security group id (sg- and 8 or 17 hex digits)` }),
-        )
-        .optional(),
+    securityGroupIds: z.array(ec2Id("sg", "a security group id")).optional(),
     /** DB subnet group restored RDS, Aurora, DocumentDB and Neptune databases use (dbSubnetGroupName). */
     dbSubnetGroupName: z
         .string()

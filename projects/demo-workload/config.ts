@@ -4,21 +4,12 @@
  */
 import { z } from "zod";
 import * as rules from "../../config/aws-rules";
-import { accountAlias, accountId, region, tagMap, tagValue } from "../../config/common";
+import { accountAlias, accountId, ec2Id, region, tagMap, tagValue } from "../../config/common";
 import { Finding, FindingCollector } from "../../config/findings";
 import { parseWith } from "../../config/section";
 
 /** The demo's Pulumi project name, which is also its config namespace. */
 export const DEMO_PROJECT = "backup-demo";
-
-/** EC2 ids: a prefix and 8 or 17 hexadecimal characters. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
-const ec2Id = (prefix: string, what: string) =>
-    z.string().regex(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), {
-        error: (issue) => `${JSON.stringify(issue.input)} is not ${what} (${prefix}- and 8 or 17 hex digits)`,
-    });
-
-/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens. https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 const regionSchema = z.strictObject({
     /** Subnet of the demo instance; landing zones often have no default VPC. */
@@ -115,7 +106,8 @@ export function validateDemo(stack: string, values: Record<string, unknown>): { 
         })),
     };
     for (const stamp of model.regions) {
-        if (!BUCKET_NAME.test(stamp.bucketName)) collector.error("namePrefix", `bucket name ${JSON.stringify(stamp.bucketName)} is not a valid S3 bucket name`);
+        const bucketProblem = rules.bucketNameProblem(stamp.bucketName);
+        if (bucketProblem) collector.error("namePrefix", `bucket name ${JSON.stringify(stamp.bucketName)} ${bucketProblem}`);
         if (!stamp.subnetId) {
             collector.warning(`regions.${stamp.region}`, "no subnetId: the instance starts in the default VPC, which landing zones often lack");
         }
