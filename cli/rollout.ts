@@ -26,6 +26,7 @@ import {
     formatShard,
     parseShard,
     PlanOptions,
+    selectWaves,
     Shard,
     shardPlan,
     waveSelectors,
@@ -75,6 +76,8 @@ interface Loaded {
     stackFile: StackFile;
     file: string;
     planOptions: PlanOptions;
+    /** Every wave of the environment, before --waves selects some. */
+    allWaves: RolloutPlan;
     history: DurationHistory;
 }
 
@@ -116,17 +119,18 @@ function loadEnvironment(options: EnvironmentOptions, projectDir: string, extraA
     }
     const waves = options.waves?.split(",").map((name) => name.trim());
     const planOptions: PlanOptions = { waves, failureBudget };
+    const allWaves = buildRolloutPlan(model, { failureBudget });
     if (waves) {
-        const known = waveSelectors(buildRolloutPlan(model));
+        const known = waveSelectors(allWaves);
         const unknown = waves.filter((name) => !known.includes(name));
         if (unknown.length > 0) throw new UsageError(`--waves: unknown wave ${unknown.join(", ")} (this environment has: ${known.join(", ")})`);
     }
     const history = durationHistory((options.history ?? []).filter((report) => fs.existsSync(report)).map(readReport));
-    return { model, stackFile, file, planOptions, history };
+    return { model, stackFile, file, planOptions, allWaves, history };
 }
 
 function planFor(loaded: Loaded, shard?: Shard, operation?: Operation): RolloutPlan {
-    const whole = buildRolloutPlan(loaded.model, loaded.planOptions);
+    const whole = selectWaves(loaded.allWaves, loaded.planOptions.waves);
     const plan = shard ? shardPlan(loaded.model, whole, shard, loaded.history, loaded.planOptions) : whole;
     // Destroy in the reverse order: accounts before the central account, the organization (and its deployment role) last.
     return operation === "destroy" ? { ...plan, waves: [...plan.waves].reverse() } : plan;

@@ -109,8 +109,12 @@ export function buildRolloutPlan(model: EnvironmentModel, options: PlanOptions =
         const part = rest.slice(start, start + size);
         waves.push({ name: `accounts-${number}`, kind: "accounts", stacks: part, failureBudget: failureBudgetFor(budget, part.length) });
     }
-    const kept = waves.filter((wave) => wave.stacks.length > 0 && (!options.waves || options.waves.some((name) => name === wave.name || name === wave.kind)));
-    return { environment: model.environment, waves: kept };
+    return selectWaves({ environment: model.environment, waves: waves.filter((wave) => wave.stacks.length > 0) }, options.waves);
+}
+
+/** The plan's waves named (by name or kind) in `names`; all of them without names. */
+export function selectWaves(plan: RolloutPlan, names: readonly string[] | undefined): RolloutPlan {
+    return names ? { ...plan, waves: plan.waves.filter((wave) => names.some((name) => name === wave.name || name === wave.kind)) } : plan;
 }
 
 /** Wave names and kinds a plan of this model can have, for checking `--waves`. */
