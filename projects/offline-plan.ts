@@ -341,10 +341,9 @@ function plainStruct(struct: SdkStruct): SdkStruct {
  *   Nothing else reads it here: the engine's wire format is never produced, and the monitor answers data-source calls
  *   and reads with an error before looking at their arguments.
  * No SDK option turns these off, so they are replaced for the duration of the evaluation and restored after; where an
- * SDK version lacks one, it is left alone. `plainStructs` off keeps the protobuf encoding. The recorded graph is the
- * same either way (test/offline-plan.test.ts).
+ * SDK version lacks one, it is left alone. The recorded graph is the same either way (test/offline-plan.test.ts).
  */
-async function withoutSdkOverheads<T>(plainStructs: boolean, evaluate: () => Promise<T>): Promise<T> {
+async function withoutSdkOverheads<T>(evaluate: () => Promise<T>): Promise<T> {
     const debuggable: { debuggablePromise?: unknown } = require("@pulumi/pulumi/runtime/debuggable");
     const resource: { Resource?: { callsites?: unknown } } = require("@pulumi/pulumi/resource");
     const Struct = structProto.Struct;
@@ -356,13 +355,11 @@ async function withoutSdkOverheads<T>(plainStructs: boolean, evaluate: () => Pro
     };
     if (typeof saved.promise === "function") debuggable.debuggablePromise = <P>(promise: P) => promise;
     if (typeof saved.callsites === "function") resource.Resource!.callsites = () => [];
-    if (plainStructs) {
-        Struct.fromJavaScript = (value: unknown) => {
-            const struct = new Struct();
-            plainValues.set(struct, value);
-            return struct;
-        };
-    }
+    Struct.fromJavaScript = (value: unknown) => {
+        const struct = new Struct();
+        plainValues.set(struct, value);
+        return struct;
+    };
     Error.stackTraceLimit = 0;
     try {
         return await evaluate();
@@ -387,17 +384,18 @@ export interface PlanContext {
     stack: string;
     partition: string;
     /**
-     * Exchange registrations as the protobuf messages an engine connection carries, instead of the plain values they
-     * encode (withoutSdkOverheads, registrationResponse). Slower, for the tests to compare the two.
+     * Run the SDK exactly as attached to an engine: its debugging aids on, registrations exchanged as the protobuf
+     * messages an engine connection carries (see withoutSdkOverheads and registrationResponse). Much slower; for the
+     * tests to compare the two.
      */
-    viaProtobuf?: boolean;
+    exactSdk?: boolean;
 }
 
 /** Runs any Pulumi program (the platform, or another program of this repository such as the demo workload) under the mock runtime. */
 export function planProgram(context: PlanContext, program: () => unknown): Promise<PlanResult> {
-    const shortcuts = !context.viaProtobuf;
+    const shortcuts = !context.exactSdk;
     const run = queue.then(() =>
-        withoutSdkOverheads(shortcuts, async () => {
+        (shortcuts ? withoutSdkOverheads : <T>(evaluate: () => Promise<T>) => evaluate())(async () => {
             const monitor = new RecordingMonitor(context.partition, shortcuts);
             pulumi.runtime.setMockOptions(monitor, context.project, context.stack, false);
             let outputs: Record<string, unknown> | undefined;
