@@ -5,7 +5,7 @@
  */
 import { accountRootAdministersKey, deploymentRoleMaintainsKey, servicePublishesToEncryptedTopic } from "./backup-key-policy";
 import { assertAccountId, assertRegionInPartition, assertRoleArn, parseArn } from "./arn";
-import type { PolicyDocument, PolicyStatement } from "./policy-document";
+import { serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "./policy-document";
 
 /** Job states that mean a job did not do its work; restore jobs report `status`, backup and copy jobs `state`.
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html */
@@ -140,18 +140,7 @@ export function centralEventBusPolicy(args: { eventBusArn: string; organizationI
  */
 export function eventForwardingTrustPolicy(accountId: string): PolicyDocument {
     assertAccountId(accountId);
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "EventBridgeOfThisAccountAssumesRole",
-                Effect: "Allow",
-                Principal: { Service: "events.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    };
+    return serviceTrustPolicy("EventBridgeOfThisAccountAssumesRole", "events.amazonaws.com", { sourceAccount: accountId });
 }
 
 /** What the forwarding role may do: put events on the central buses, nothing else. */

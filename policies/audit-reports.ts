@@ -4,7 +4,7 @@
  */
 import { accountRootAdministersKey, deploymentRoleMaintainsKey } from "./backup-key-policy";
 import { assertAccountId, assertPartition, assertRegionInPartition, assertRoleArn, parseArn } from "./arn";
-import { denyInsecureTransport, type PolicyDocument, type PolicyStatement } from "./policy-document";
+import { denyInsecureTransport, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "./policy-document";
 
 /** Backup Audit Manager writes reports as its service-linked role. https://docs.aws.amazon.com/aws-backup/latest/devguide/using-service-linked-roles-AWSServiceRoleForBackupReports.html */
 export function backupReportsRoleArn(partition: string, accountId: string): string {
@@ -73,18 +73,7 @@ export function reportKeyPolicy(args: { partition: string; accountId: string; re
  */
 export function configRecorderTrustPolicy(accountId: string): PolicyDocument {
     assertAccountId(accountId);
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AwsConfigOfThisAccountAssumesRole",
-                Effect: "Allow",
-                Principal: { Service: "config.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    };
+    return serviceTrustPolicy("AwsConfigOfThisAccountAssumesRole", "config.amazonaws.com", { sourceAccount: accountId });
 }
 
 /**

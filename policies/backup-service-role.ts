@@ -1,5 +1,5 @@
 import { assertAccountId, assertPartition } from "./arn";
-import type { PolicyDocument } from "./policy-document";
+import { serviceTrustPolicy, type PolicyDocument } from "./policy-document";
 
 export interface BackupServiceTrustPolicyArgs {
     /** The account the role lives in. */
@@ -30,18 +30,7 @@ export interface BackupServiceTrustPolicyArgs {
 export function backupServiceTrustPolicy(args: BackupServiceTrustPolicyArgs): PolicyDocument {
     assertAccountId(args.accountId);
     assertPartition(args.partition ?? "aws");
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "OnlyAwsBackupAssumesRole",
-                Effect: "Allow",
-                Principal: { Service: "backup.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                // No Resource: a trust policy's resource is the role itself.
-            },
-        ],
-    };
+    return serviceTrustPolicy("OnlyAwsBackupAssumesRole", "backup.amazonaws.com");
 }
 
 /**

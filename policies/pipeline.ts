@@ -5,7 +5,7 @@
  */
 import { assertAccountId, assertRoleArn, parseArn } from "./arn";
 import { accountRootAdministersKey, deploymentRoleMaintainsKey } from "./backup-key-policy";
-import { denyInsecureTransport, type PolicyDocument, type PolicyStatement } from "./policy-document";
+import { denyInsecureTransport, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "./policy-document";
 
 /**
  * The CodePipeline service role's trust policy, as CodePipeline's documentation writes it: CodePipeline documents no
@@ -13,10 +13,7 @@ import { denyInsecureTransport, type PolicyDocument, type PolicyStatement } from
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-service-role-cli.html
  */
 export function codePipelineTrustPolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Sid: "CodePipelineAssumesRole", Effect: "Allow", Principal: { Service: "codepipeline.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    };
+    return serviceTrustPolicy("CodePipelineAssumesRole", "codepipeline.amazonaws.com");
 }
 
 /**
@@ -33,18 +30,10 @@ export function codeBuildTrustPolicy(args: { accountId: string; projectArns: str
         assertService(arn, "codebuild", "projectArns");
         if (parseArn(arn).accountId !== args.accountId) throw new Error(`projectArns: ${arn} is not in account ${args.accountId}`);
     }
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "CodeBuildAssumesRoleForRolloutProjects",
-                Effect: "Allow",
-                Principal: { Service: "codebuild.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnEquals: { "aws:SourceArn": [...new Set(args.projectArns)] } },
-            },
-        ],
-    };
+    return serviceTrustPolicy("CodeBuildAssumesRoleForRolloutProjects", "codebuild.amazonaws.com", {
+        sourceAccount: args.accountId,
+        sourceArns: [...new Set(args.projectArns)],
+    });
 }
 
 function assertService(arn: string, service: string | RegExp, label: string): void {

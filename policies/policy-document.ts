@@ -57,6 +57,23 @@ export function serializePolicy(doc: PolicyDocument): string {
 }
 
 /**
+ * A role trust policy letting one AWS service assume the role; with `scope`, only on behalf of that account (and those
+ * source ARNs), which prevents the cross-service confused deputy.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
+ * A trust policy has no Resource: its resource is the role itself.
+ */
+export function serviceTrustPolicy(sid: string, service: string, scope?: { sourceAccount: string; sourceArns?: string | string[] }): PolicyDocument {
+    const statement: PolicyStatement = { Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" };
+    if (scope) {
+        statement.Condition = {
+            StringEquals: { "aws:SourceAccount": scope.sourceAccount },
+            ...(scope.sourceArns === undefined ? {} : { ArnEquals: { "aws:SourceArn": scope.sourceArns } }),
+        };
+    }
+    return { Version: "2012-10-17", Statement: [statement] };
+}
+
+/**
  * The statement every bucket policy of the platform starts with: no request over plain HTTP, as AWS recommends for
  * every bucket. https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
  */

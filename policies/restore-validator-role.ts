@@ -5,7 +5,7 @@
  */
 import { REPORTING_ACTIONS, VALIDATOR_ACTIONS } from "../restore-testing/permissions";
 import { assertAccountId, assertRegionInPartition } from "./arn";
-import type { PolicyDocument, PolicyStatement } from "./policy-document";
+import { serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "./policy-document";
 
 export interface RestoreValidatorPolicyArgs {
     partition: string;
@@ -90,10 +90,7 @@ export function restoreValidatorPolicy(args: RestoreValidatorPolicyArgs): Policy
 
 /** Only Lambda may assume the validation function's role. https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html */
 export function lambdaTrustPolicy(): PolicyDocument {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Sid: "OnlyLambdaAssumesRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-    };
+    return serviceTrustPolicy("OnlyLambdaAssumesRole", "lambda.amazonaws.com");
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { assertAccountId, assertRegionInPartition, assertRoleArn, parseArn } from "./arn";
 import { accountRootAdministersKey, deploymentRoleMaintainsKey } from "./backup-key-policy";
-import { denyInsecureTransport, type PolicyDocument } from "./policy-document";
+import { denyInsecureTransport, serviceTrustPolicy, type PolicyDocument } from "./policy-document";
 
 export interface BucketKeyPolicyArgs {
     partition: string;
@@ -116,18 +116,7 @@ export function protectedBucketPolicy(args: BucketPolicyArgs): PolicyDocument {
  */
 export function s3ReplicationTrustPolicy(args: { accountId: string; sourceBucketArn: string }): PolicyDocument {
     assertAccountId(args.accountId);
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "OnlyS3ReplicatesThisBucket",
-                Effect: "Allow",
-                Principal: { Service: "s3.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnEquals: { "aws:SourceArn": args.sourceBucketArn } },
-            },
-        ],
-    };
+    return serviceTrustPolicy("OnlyS3ReplicatesThisBucket", "s3.amazonaws.com", { sourceAccount: args.accountId, sourceArns: args.sourceBucketArn });
 }
 
 export interface ReplicationRolePolicyArgs {
@@ -190,18 +179,7 @@ export function replicationRolePolicy(args: ReplicationRolePolicyArgs): PolicyDo
  */
 export function schedulerTrustPolicy(args: { accountId: string }): PolicyDocument {
     assertAccountId(args.accountId);
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "OnlySchedulerOfThisAccountAssumesRole",
-                Effect: "Allow",
-                Principal: { Service: "scheduler.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-            },
-        ],
-    };
+    return serviceTrustPolicy("OnlySchedulerOfThisAccountAssumesRole", "scheduler.amazonaws.com", { sourceAccount: args.accountId });
 }
 
 /**
