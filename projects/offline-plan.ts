@@ -148,17 +148,16 @@ class RecordingMonitor {
     readonly recorded: Recorded[] = [];
     readonly providers = new Map<string, { account: string | null; region: string | null; partition: string }>();
     private readonly inner: MockMonitor;
-    /** The stack and project part of every URN, fixed for the evaluation (setMockOptions is called before this is used). */
-    private get urnPrefix(): string {
-        return (this.prefix ??= `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::`);
-    }
-    private prefix?: string;
+    /** The stack and project part of every URN of the evaluation. */
+    private readonly urnPrefix: string;
 
     /** `shortcuts`: plain values in and out (see registrationResponse); off, the protobuf messages of an engine connection. */
     constructor(
+        context: { project: string; stack: string },
         private readonly partition: string,
         private readonly shortcuts: boolean,
     ) {
+        this.urnPrefix = `urn:pulumi:${context.stack}::${context.project}::`;
         this.inner = new MockMonitor({
             newResource: async () => {
                 throw new Error("registrations are answered by the recording monitor");
@@ -396,7 +395,7 @@ export function planProgram(context: PlanContext, program: () => unknown): Promi
     const shortcuts = !context.exactSdk;
     const run = queue.then(() =>
         (shortcuts ? withoutSdkOverheads : <T>(evaluate: () => Promise<T>) => evaluate())(async () => {
-            const monitor = new RecordingMonitor(context.partition, shortcuts);
+            const monitor = new RecordingMonitor(context, context.partition, shortcuts);
             pulumi.runtime.setMockOptions(monitor, context.project, context.stack, false);
             let outputs: Record<string, unknown> | undefined;
             try {
